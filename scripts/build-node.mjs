@@ -1,0 +1,20 @@
+// Bundles the Node-side entries (Electron main, preload, CLI, workers) into dist/*.cjs.
+// Native modules stay external: electron-builder unpacks them from the asar.
+import { build } from 'esbuild';
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+  external: ['electron', 'better-sqlite3', 'onnxruntime-node'],
+};
+
+await Promise.all([
+  build({ ...common, entryPoints: ['src/main/electron/main.ts'], outfile: 'dist/main/index.cjs' }),
+  // A sandboxed preload may require only 'electron': everything else is bundled in.
+  build({ ...common, entryPoints: ['src/preload/index.ts'], outfile: 'dist/preload/index.cjs' }),
+  build({ ...common, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli/index.cjs' }),
+]);

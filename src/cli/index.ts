@@ -1,0 +1,35 @@
+// The lightbox command: the app's services without a window.
+import { importCommand } from './commands/import';
+import { renderCommand } from './commands/render';
+
+const USAGE = `usage: lightbox <command> [options]
+
+commands:
+  import <path...> [--json] [--data-dir DIR]     index DICOM files, folders or DICOMDIRs
+  render <file.dcm> --out <file.png> [--frame N] [--window auto|minmax|C,W]
+                                                  render one image through the model-input pipeline
+`;
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  import: importCommand,
+  render: renderCommand,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(USAGE);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`lightbox: unknown command '${name}'\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await command(rest);
+  } catch (err) {
+    process.stderr.write(`lightbox ${name}: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,105 @@
+// Electron entry: lifecycle, the lightbox:// protocol, the window, IPC. Everything else lives in
+// services that the CLI and tests run without Electron.
+import { app, BrowserWindow, dialog, ipcMain, protocol } from 'electron';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { invokeChannels, type EventChannel, type EventOf } from '../../shared/ipc-contract';
+import { dispatch } from '../ipc/dispatch';
+import { createHandlers } from '../ipc/handlers';
+import { log } from '../log';
+import { DATABASE_FILE } from '../paths';
+import { serveAppRequest } from '../protocol/serve-app-request';
+import { Library } from '../services/library';
+import { APP_ORIGIN, hardenContents, hardenSession, isTrustedSender } from './security';
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: 'lightbox', privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
+]);
+
+if (!app.requestSingleInstanceLock()) app.quit();
+
+const resources = app.isPackaged ? process.resourcesPath : app.getAppPath();
+const rendererDir = join(app.getAppPath(), 'dist', 'renderer');
+const samplesDir = join(resources, 'samples');
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1600,
+    height: 1000,
+    backgroundColor: '#111214',
+    title: 'Lightbox',
+    show: false,
+    webPreferences: {
+      preload: join(app.getAppPath(), 'dist', 'preload', 'index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  hardenContents(win.webContents);
+  win.once('ready-to-show', () => win.show());
+  void win.loadURL(`${APP_ORIGIN}/index.html`);
+  return win;
+}
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  hardenSession();
+  const library = Library.open(join(app.getPath('userData'), DATABASE_FILE), existsSync(samplesDir) ? samplesDir : null);
+
+  protocol.handle('lightbox', async (request) => {
+    const url = new URL(request.url);
+    if (url.host !== 'app') return new Response('not found', { status: 404 });
+    const answer = await serveAppRequest(library, rendererDir, url.pathname);
+    return new Response(answer.body as ConstructorParameters<typeof Response>[0], { status: answer.status, headers: answer.headers });
+  });
+
+  const emit = <E extends EventChannel>(channel: E, payload: EventOf<E>): void => {
+    for (const w of BrowserWindow.getAllWindows()) w.webContents.send(channel, payload);
+  };
+  const handlers = createHandlers({
+    library,
+    version: app.getVersion(),
+    imageBaseUrl: `${APP_ORIGIN}/image/`,
+    emit,
+    pickPaths: async (kind) => {
+      const owner = BrowserWindow.getFocusedWindow();
+      const options: Electron.OpenDialogOptions = {
+        properties: kind === 'folder' ? ['openDirectory', 'multiSelections'] : ['openFile', 'multiSelections'],
+        title: kind === 'folder' ? 'Open folder of studies' : 'Open DICOM files or DICOMDIR',
+      };
+      const result = owner ? await dialog.showOpenDialog(owner, options) : await dialog.showOpenDialog(options);
+      return result.canceled ? null : result.filePaths;
+    },
+  });
+  for (const channel of Object.keys(invokeChannels)) {
+    ipcMain.handle(channel, (event, args: unknown) =>
+      isTrustedSender(event, () => BrowserWindow.getAllWindows())
+        ? dispatch(handlers, channel, args)
+        : { ok: false, error: 'Request refused.' },
+    );
+  }
+
+  if (process.argv.includes('--open-samples') && library.listStudies().length === 0 && library.samplesDir) {
+    const report = await library.importSamples();
+    log.info('imported samples', `${report.added} files`);
+  }
+
+  createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+  app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus());
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('will-quit', () => library.close());
+}
+
+start().catch((err: unknown) => {
+  log.error('startup failed', err instanceof Error ? err.name : 'unknown');
+  dialog.showErrorBox('Lightbox could not start', err instanceof Error ? err.message : String(err));
+  app.exit(1);
+});

@@ -1,0 +1,35 @@
+// The one entry for untrusted calls: unknown channels and malformed arguments are refused
+// before any service runs, and only user-facing messages cross back.
+import type { Envelope } from '../../shared/ipc-contract';
+import { invokeChannels, isInvokeChannel } from '../../shared/ipc-contract';
+import { UserError } from '../services/library';
+import type { Handlers } from './handlers';
+import { log } from '../log';
+
+/** Bounds what a compromised renderer can make main parse. */
+export const MAX_ARGS_JSON_CHARS = 1_000_000;
+
+export async function dispatch(handlers: Handlers, channel: string, rawArgs: unknown): Promise<Envelope<unknown>> {
+  if (!isInvokeChannel(channel)) return { ok: false, error: 'Unknown request.' };
+  let size: number;
+  try {
+    size = (JSON.stringify(rawArgs) ?? '').length;
+  } catch {
+    return { ok: false, error: 'Invalid request arguments.' };
+  }
+  if (size > MAX_ARGS_JSON_CHARS) return { ok: false, error: 'Request arguments are too large.' };
+  const parsed = invokeChannels[channel].args.safeParse(rawArgs);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, error: `Invalid request arguments: ${issue?.path.join('.') || 'value'} ${issue?.message ?? ''}`.trim() };
+  }
+  try {
+    const handler = handlers[channel] as (args: unknown) => unknown;
+    return { ok: true, value: await handler(parsed.data) };
+  } catch (err) {
+    if (err instanceof UserError) return { ok: false, error: err.message };
+    // Messages of unexpected errors may carry paths or header values: log the kind only.
+    log.error(`${channel} failed`, err instanceof Error ? err.name : typeof err);
+    return { ok: false, error: 'Something went wrong; the details are in the log.' };
+  }
+}

@@ -1,0 +1,96 @@
+// The study library: intake, index queries, tags and image bytes for one user data folder.
+// Both the Electron main process and the CLI / test bridge use it unchanged.
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { ImportProgress, ImportReport, Study, StudySummary, TagDump } from '../../shared/domain';
+import { dumpTags } from './dicom/dump-tags';
+import { importPaths } from './dicom/intake';
+import { headerWarnings, twinWarning } from './dicom/instance-warnings';
+import { parseDicom } from './dicom/parse-dataset';
+import { wrapPart10 } from './dicom/part10';
+import { transferSyntaxName } from './dicom/pixels/transfer-syntaxes';
+import { IndexRepository, type StudySort } from './store/index-repository';
+import { openDatabase, type Db } from './store/open-database';
+
+export class UserError extends Error {}
+
+export class Library {
+  readonly repo: IndexRepository;
+  private importing: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly db: Db,
+    readonly samplesDir: string | null,
+  ) {
+    this.repo = new IndexRepository(db);
+  }
+
+  static open(databaseFile: string, samplesDir: string | null): Library {
+    return new Library(openDatabase(databaseFile), samplesDir);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  listStudies(search?: string, sort?: StudySort): StudySummary[] {
+    return this.repo.listStudies(search, sort);
+  }
+
+  getStudy(studyId: string): Study {
+    const study = this.repo.getStudy(studyId);
+    if (!study) throw new UserError('This study is no longer in the library.');
+    return study;
+  }
+
+  /** Imports run one at a time: a second request waits for the first instead of racing it. */
+  importPaths(paths: readonly string[], onProgress?: (p: ImportProgress) => void): Promise<ImportReport> {
+    const run = this.importing.then(() => importPaths(this.repo, paths, { onProgress }));
+    this.importing = run.catch(() => undefined);
+    return run;
+  }
+
+  importSamples(onProgress?: (p: ImportProgress) => void): Promise<ImportReport> {
+    if (!this.samplesDir) throw new UserError('No sample studies are bundled with this build.');
+    return this.importPaths([this.samplesDir], onProgress);
+  }
+
+  /** The instance's file as Part-10 bytes, refused if it changed or vanished since intake. */
+  async instanceBytes(instanceId: string): Promise<Uint8Array> {
+    const loc = this.repo.instance(instanceId);
+    if (!loc) throw new UserError('Unknown image.');
+    const bytes = await this.readIndexed(loc.path);
+    if (!loc.hasPart10Header) {
+      return wrapPart10(bytes, {
+        sopClassUid: loc.sopClassUid,
+        sopInstanceUid: loc.sopUid,
+        transferSyntaxUid: loc.transferSyntaxUid,
+      });
+    }
+    return bytes;
+  }
+
+  async instanceTags(instanceId: string): Promise<TagDump> {
+    const loc = this.repo.instance(instanceId);
+    if (!loc) throw new UserError('Unknown image.');
+    const bytes = await this.readIndexed(loc.path);
+    const { dataSet, hasPart10Header, transferSyntaxUid } = parseDicom(bytes);
+    const warnings = headerWarnings(dataSet, hasPart10Header, transferSyntaxName(transferSyntaxUid));
+    for (const twin of this.repo.sameSop(loc.sopUid, loc.id)) {
+      try {
+        warnings.push(twinWarning(dataSet, parseDicom(await this.readIndexed(twin.path)).dataSet, basename(twin.path)));
+      } catch {
+        warnings.push(`SOPInstanceUID is shared with ${basename(twin.path)}, which can no longer be read.`);
+      }
+    }
+    return { rows: dumpTags(dataSet), warnings };
+  }
+
+  private async readIndexed(path: string): Promise<Uint8Array> {
+    try {
+      return new Uint8Array(await readFile(path));
+    } catch {
+      throw new UserError(`The image file is missing from disk (${basename(path)}); re-import the study.`);
+    }
+  }
+}

@@ -1,0 +1,121 @@
+// The browser test bridge: the real main-process services and handlers behind a local HTTP
+// server, with a client script that gives the page the same window.lightbox the preload does.
+import { build } from 'esbuild';
+import { mkdtempSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { createHandlers } from '../../../src/main/ipc/handlers';
+import { dispatch } from '../../../src/main/ipc/dispatch';
+import { serveAppRequest } from '../../../src/main/protocol/serve-app-request';
+import { Library } from '../../../src/main/services/library';
+import type { EventChannel, EventOf } from '../../../src/shared/ipc-contract';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+
+export type BridgeOptions = {
+  userDataDir?: string;
+  samplesDir?: string | null;
+  /** What the "open" dialog returns; the browser has no native dialog. */
+  pickPaths?: string[] | null;
+  /** Folder whose files stand in for dropped files, by name (Electron's webUtils.getPathForFile). */
+  dropDir?: string;
+  rendererDir?: string;
+};
+
+export type Bridge = { url: string; library: Library; close(): Promise<void> };
+
+async function clientScript(dropDir: string | null): Promise<string> {
+  const out = await build({
+    define: { __DROP_DIR__: JSON.stringify(dropDir) },
+    entryPoints: [join(import.meta.dirname, 'client.ts')],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'browser',
+    target: 'chrome120',
+  });
+  return out.outputFiles[0]!.text;
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new Error('body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> {
+  const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'lightbox-bridge-'));
+  const rendererDir = options.rendererDir ?? join(ROOT, 'dist/renderer');
+  const samplesDir = options.samplesDir === undefined ? join(ROOT, 'samples') : options.samplesDir;
+  const library = Library.open(join(userDataDir, 'lightbox.sqlite'), samplesDir);
+  const client = await clientScript(options.dropDir ?? null);
+  const listeners = new Set<ServerResponse>();
+  let origin = '';
+
+  const handlers = createHandlers({
+    library,
+    version: 'bridge',
+    get imageBaseUrl() {
+      return `${origin}/image/`;
+    },
+    emit: <E extends EventChannel>(channel: E, payload: EventOf<E>) => {
+      const data = `data: ${JSON.stringify({ channel, payload })}\n\n`;
+      for (const res of listeners) res.write(data);
+    },
+    pickPaths: async () => options.pickPaths ?? null,
+  });
+
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    try {
+      if (req.method === 'POST' && url.pathname.startsWith('/__bridge/invoke/')) {
+        const channel = decodeURIComponent(url.pathname.slice('/__bridge/invoke/'.length));
+        let args: unknown;
+        try {
+          args = JSON.parse(await readBody(req, 2_000_000));
+        } catch {
+          args = undefined;
+        }
+        const envelope = await dispatch(handlers, channel, args);
+        res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(envelope));
+      } else if (url.pathname === '/__bridge/events') {
+        res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store' });
+        res.write(': connected\n\n');
+        listeners.add(res);
+        req.on('close', () => listeners.delete(res));
+      } else if (url.pathname === '/__bridge/client.js') {
+        res.writeHead(200, { 'Content-Type': 'text/javascript' }).end(client);
+      } else {
+        const answer = await serveAppRequest(library, rendererDir, url.pathname);
+        let body = answer.body;
+        if (url.pathname === '/' || url.pathname === '/index.html') {
+          // The bridge's window.lightbox must exist before the app's scripts run, as a preload's does.
+          body = String(body).replace('<head>', '<head><script src="/__bridge/client.js"></script>');
+        }
+        res.writeHead(answer.status, answer.headers).end(body);
+      }
+    } catch (err) {
+      res.writeHead(500, { 'Content-Type': 'text/plain' }).end(String(err));
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url: `${origin}/`,
+    library,
+    close: async () => {
+      for (const res of listeners) res.end();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      library.close();
+    },
+  };
+}

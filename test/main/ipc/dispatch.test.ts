@@ -1,0 +1,96 @@
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { dispatch } from '../../../src/main/ipc/dispatch';
+import { createHandlers } from '../../../src/main/ipc/handlers';
+import { Library } from '../../../src/main/services/library';
+import { SAMPLES } from '../../helpers/paths';
+import { useTempDirs } from '../../helpers/temp-dir';
+
+const tempDir = useTempDirs();
+
+function setup(pick: string[] | null = null) {
+  const library = Library.open(join(tempDir(), 'db.sqlite'), SAMPLES);
+  const emit = vi.fn();
+  const handlers = createHandlers({
+    library,
+    version: '1.2.3',
+    imageBaseUrl: 'lightbox://app/image/',
+    emit,
+    pickPaths: async () => pick,
+  });
+  return { library, handlers, emit };
+}
+
+describe('dispatch', () => {
+  it('answers valid calls in an ok envelope', async () => {
+    const { handlers, library } = setup();
+    expect(await dispatch(handlers, 'app:info', {})).toEqual({
+      ok: true,
+      value: { version: '1.2.3', imageBaseUrl: 'lightbox://app/image/', samplesAvailable: true },
+    });
+    library.close();
+  });
+
+  it.each([
+    ['studies:get', { studyId: '../../etc/passwd' }, /studyId/],
+    ['studies:get', { studyId: 42 }, /studyId/],
+    ['studies:get', {}, /studyId/],
+    ['studies:list', { search: 'x'.repeat(201) }, /search/],
+    ['studies:list', { sort: { key: 'password', dir: 'asc' } }, /sort/],
+    ['studies:list', { extra: true }, /Invalid request arguments/],
+    ['import:paths', { paths: [] }, /paths/],
+    ['import:paths', { paths: 'not-a-list' }, /paths/],
+    ['import:paths', { paths: ['a'.repeat(5000)] }, /paths/],
+    ['import:pick', { kind: 'everything' }, /kind/],
+    ['app:info', null, /Invalid request arguments/],
+  ])('refuses %s with malformed arguments %j', async (channel, args, message) => {
+    const { handlers, library } = setup();
+    const answer = await dispatch(handlers, channel, args);
+    expect(answer.ok).toBe(false);
+    if (!answer.ok) expect(answer.error).toMatch(message);
+    library.close();
+  });
+
+  it('refuses unknown channels, prototype keys and oversized arguments before any handler runs', async () => {
+    const { handlers, library } = setup();
+    expect(await dispatch(handlers, 'fs:read', {})).toEqual({ ok: false, error: 'Unknown request.' });
+    expect(await dispatch(handlers, '__proto__', {})).toEqual({ ok: false, error: 'Unknown request.' });
+    expect(await dispatch(handlers, 'toString', {})).toEqual({ ok: false, error: 'Unknown request.' });
+    const huge = { paths: Array.from({ length: 1000 }, () => 'p'.repeat(4000)) };
+    expect(await dispatch(handlers, 'import:paths', huge)).toEqual({ ok: false, error: 'Request arguments are too large.' });
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(await dispatch(handlers, 'studies:list', cyclic)).toEqual({ ok: false, error: 'Invalid request arguments.' });
+    library.close();
+  });
+
+  it('turns service errors into user messages and hides unexpected ones', async () => {
+    const { handlers, library } = setup();
+    expect(await dispatch(handlers, 'studies:get', { studyId: '0123456789abcdef' })).toEqual({
+      ok: false,
+      error: 'This study is no longer in the library.',
+    });
+    library.close();
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const answer = await dispatch(handlers, 'studies:list', {});
+    expect(answer).toEqual({ ok: false, error: 'Something went wrong; the details are in the log.' });
+    expect(spy.mock.calls.flat().join(' ')).not.toContain(SAMPLES);
+    spy.mockRestore();
+  });
+
+  it('imports samples with progress events, and picks paths through the dialog hook', async () => {
+    const { handlers, emit, library } = setup([join(SAMPLES, 'cxr/barre_CR-MONO1-10-chest.dcm')]);
+    const samples = await dispatch(handlers, 'import:samples', {});
+    expect(samples.ok && (samples.value as { added: number }).added).toBe(4);
+    expect(emit).toHaveBeenCalledWith('import:progress', expect.objectContaining({ done: expect.any(Number) }));
+    const picked = await dispatch(handlers, 'import:pick', { kind: 'files' });
+    expect(picked.ok && (picked.value as { unchanged: number }).unchanged).toBe(1);
+    library.close();
+  });
+
+  it('returns null when the dialog is cancelled', async () => {
+    const { handlers, library } = setup(null);
+    expect(await dispatch(handlers, 'import:pick', { kind: 'folder' })).toEqual({ ok: true, value: null });
+    library.close();
+  });
+});
