@@ -10,6 +10,7 @@ import { log } from '../log';
 import { DATABASE_FILE } from '../paths';
 import { serveAppRequest } from '../protocol/serve-app-request';
 import { Library } from '../services/library';
+import { secureWebPreferences } from '../web-preferences';
 import { APP_ORIGIN, hardenContents, hardenSession, isTrustedSender } from './security';
 
 protocol.registerSchemesAsPrivileged([
@@ -29,14 +30,7 @@ function createWindow(): BrowserWindow {
     backgroundColor: '#111214',
     title: 'Lightbox',
     show: false,
-    webPreferences: {
-      preload: join(app.getAppPath(), 'dist', 'preload', 'index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      spellcheck: false,
-    },
+    webPreferences: secureWebPreferences(join(app.getAppPath(), 'dist', 'preload', 'index.cjs')),
   });
   hardenContents(win.webContents);
   win.once('ready-to-show', () => win.show());

@@ -67,19 +67,31 @@ type Outcome = { studyId: string; unchanged: boolean; duplicateSop: string | nul
 
 async function indexOne(repo: IndexRepository, path: string, now: string): Promise<Outcome> {
   let bytes: Uint8Array;
+  let mtimeMs: number;
+  const known = repo.findByPath(path);
+  const unchanged = (): Outcome | null => {
+    const study = known && repo.studyOfInstance(known.id);
+    if (!known || !study) return null;
+    const dup = repo.sameSop(known.sopUid, known.id).length > 0 ? known.sopUid : null;
+    return { studyId: study, unchanged: true, duplicateSop: dup };
+  };
   try {
     const info = await stat(path);
     if (info.size > MAX_FILE_BYTES) return { reason: `file too large (${info.size} bytes)` };
+    // Same size and modification time: unchanged without reading it (as git and rsync decide).
+    if (known && known.size === info.size && known.mtimeMs === info.mtimeMs) {
+      const same = unchanged();
+      if (same) return same;
+    }
+    mtimeMs = info.mtimeMs;
     bytes = new Uint8Array(await readFile(path));
   } catch (err) {
     return { reason: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
   }
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const known = repo.findByPath(path);
   if (known && known.sha256 === sha256) {
-    const dup = repo.sameSop(known.sopUid, known.id).length > 0 ? known.sopUid : null;
-    const study = repo.studyOfInstance(known.id);
-    if (study) return { studyId: study, unchanged: true, duplicateSop: dup };
+    const same = unchanged();
+    if (same) return same;
   }
   try {
     const parsed = parseDicom(bytes);
@@ -97,6 +109,7 @@ async function indexOne(repo: IndexRepository, path: string, now: string): Promi
         path,
         sha256,
         size: bytes.byteLength,
+        mtimeMs,
         transferSyntaxUid: parsed.transferSyntaxUid,
         hasPart10Header: parsed.hasPart10Header,
         header,

@@ -9,6 +9,7 @@ export type IndexedFile = {
   path: string;
   sha256: string;
   size: number;
+  mtimeMs: number;
   transferSyntaxUid: string;
   hasPart10Header: boolean;
   header: IndexedHeader;
@@ -22,10 +23,13 @@ export type InstanceLocation = {
   hasPart10Header: boolean;
   sopUid: string;
   sopClassUid: string;
+  size: number;
+  mtimeMs: number;
 };
 
 const LOCATION_SELECT = `SELECT id, path, sha256, transfer_syntax AS transferSyntaxUid,
-  has_part10_header AS hasPart10Header, sop_uid AS sopUid, sop_class_uid AS sopClassUid FROM instances`;
+  has_part10_header AS hasPart10Header, sop_uid AS sopUid, sop_class_uid AS sopClassUid, size, mtime_ms AS mtimeMs
+  FROM instances`;
 
 export type StudySort = { key: 'patientName' | 'studyDate' | 'modalities' | 'status' | 'importedAt'; dir: 'asc' | 'desc' };
 
@@ -94,6 +98,7 @@ export class IndexRepository {
     const studyId = stableId('study', h.studyUid);
     const seriesId = stableId('series', h.studyUid, h.seriesUid);
     const instanceId = stableId('instance', file.path);
+    const replacing = this.instance(instanceId) !== undefined;
     this.db.transaction(() => {
       this.db
         .prepare(
@@ -115,9 +120,9 @@ export class IndexRepository {
         .run(seriesId, h.seriesUid, studyId, h.seriesNumber, h.modality, h.seriesDescription, h.bodyPart);
       this.db
         .prepare(
-          `INSERT OR REPLACE INTO instances (id, series_ref, path, sha256, size, sop_uid, sop_class_uid,
+          `INSERT OR REPLACE INTO instances (id, series_ref, path, sha256, size, mtime_ms, sop_uid, sop_class_uid,
              instance_number, transfer_syntax, has_part10_header, rows, columns, frames, photometric, view, imported_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           instanceId,
@@ -125,6 +130,7 @@ export class IndexRepository {
           file.path,
           file.sha256,
           file.size,
+          file.mtimeMs,
           h.sopUid,
           h.sopClassUid,
           h.instanceNumber,
@@ -137,7 +143,7 @@ export class IndexRepository {
           h.view,
           now,
         );
-      this.pruneEmpty();
+      if (replacing) this.pruneEmpty();
     })();
     return { studyId, instanceId };
   }

@@ -35,6 +35,7 @@ export const migrations: readonly string[] = [
     path TEXT NOT NULL UNIQUE,
     sha256 TEXT NOT NULL,
     size INTEGER NOT NULL,
+    mtime_ms REAL NOT NULL,
     sop_uid TEXT NOT NULL,
     sop_class_uid TEXT NOT NULL,
     instance_number INTEGER,

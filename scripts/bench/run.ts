@@ -1,0 +1,9 @@
+// npm run bench: every benchmark with its baseline, measured in the same run.
+import { benchImport } from './import';
+
+const sections: [string, () => Promise<Record<string, string>>][] = [['import throughput', benchImport]];
+
+for (const [name, run] of sections) {
+  process.stdout.write(`\n## ${name}\n`);
+  for (const [k, v] of Object.entries(await run())) process.stdout.write(`${k}: ${v}\n`);
+}
