@@ -5,13 +5,30 @@ import importX from 'eslint-plugin-import-x';
 import reactHooks from 'eslint-plugin-react-hooks';
 
 const nodeBuiltins = { group: ['node:*'], message: 'shared and renderer code runs outside Node.' };
-const electron = { group: ['electron'], message: 'only src/main/electron and src/preload may import electron.' };
-const mainLayer = { group: ['**/main/**', '**/main'], message: 'the main process is reached through the IPC contract.' };
+const electron = {
+  group: ['electron'],
+  message: 'only src/main/electron and src/preload may import electron.',
+};
+const mainLayer = {
+  group: ['**/main/**', '**/main'],
+  message: 'the main process is reached through the IPC contract.',
+};
 const rendererLayer = { group: ['**/renderer/**'], message: 'renderer code is not shared.' };
 const cliLayer = { group: ['**/cli/**'], message: 'the CLI is a leaf.' };
 
 export default tseslint.config(
-  { ignores: ['dist', 'release', 'node_modules', 'models', 'samples', 'test/fixtures', '**/*.cjs', 'tools/**'] },
+  {
+    ignores: [
+      'dist',
+      'release',
+      'node_modules',
+      'models',
+      'samples',
+      'test/fixtures',
+      '**/*.cjs',
+      'tools/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -24,9 +41,16 @@ export default tseslint.config(
     },
   },
   {
+    files: ['scripts/**/*.mjs', '*.config.*'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+  {
     files: ['src/shared/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [nodeBuiltins, electron, mainLayer, rendererLayer, cliLayer] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [nodeBuiltins, electron, mainLayer, rendererLayer, cliLayer] },
+      ],
     },
   },
   {

@@ -9,7 +9,8 @@ const common = {
   target: 'node20',
   sourcemap: true,
   logLevel: 'warning',
-  external: ['electron', 'better-sqlite3', 'onnxruntime-node'],
+  // The Cornerstone codecs look for their .wasm next to their own script, so they stay in node_modules.
+  external: ['electron', 'better-sqlite3', 'onnxruntime-node', '@cornerstonejs/codec-*'],
 };
 
 await Promise.all([
@@ -17,4 +18,9 @@ await Promise.all([
   // A sandboxed preload may require only 'electron': everything else is bundled in.
   build({ ...common, entryPoints: ['src/preload/index.ts'], outfile: 'dist/preload/index.cjs' }),
   build({ ...common, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli/index.cjs' }),
+  build({
+    ...common,
+    entryPoints: ['src/main/services/dicom/pixels/render-worker.ts'],
+    outfile: 'dist/main/render-worker.cjs',
+  }),
 ]);

@@ -7,7 +7,11 @@ import { Library } from '../../src/main/services/library';
 import { median, timeRuns } from './stats';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const SOURCES = [join(ROOT, 'samples/cxr'), join(ROOT, 'test/fixtures/dicom'), join(ROOT, 'test/fixtures/dicom/derived')];
+const SOURCES = [
+  join(ROOT, 'samples/cxr'),
+  join(ROOT, 'test/fixtures/dicom'),
+  join(ROOT, 'test/fixtures/dicom/derived'),
+];
 
 /** The samples copied `copies` times, so a run lasts long enough to time. */
 function corpus(copies: number): { dir: string; files: string[]; bytes: number } {
@@ -49,7 +53,9 @@ export async function benchImport(): Promise<Record<string, string>> {
     return t;
   })();
   const dcmdump = await timeRuns(5, () => {
-    const run = spawnSync('dcmdump', ['-q', '+P', '0020,000d', ...files], { stdio: ['ignore', 'ignore', 'ignore'] });
+    const run = spawnSync('dcmdump', ['-q', '+P', '0020,000d', ...files], {
+      stdio: ['ignore', 'ignore', 'ignore'],
+    });
     if (run.error) throw new Error('dcmdump not found: apt-get install dcmtk');
   });
   rmSync(dir, { recursive: true, force: true });

@@ -8,6 +8,7 @@ commands:
   import <path...> [--json] [--data-dir DIR]     index DICOM files, folders or DICOMDIRs
   render <file.dcm> --out <file.png> [--frame N] [--window auto|minmax|C,W]
                                                   render one image through the model-input pipeline
+                                                  (frames count from 1; a negative centre: --window=-100,400)
 `;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {

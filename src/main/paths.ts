@@ -6,7 +6,10 @@ import { join } from 'node:path';
 export const PRODUCT_NAME = 'Lightbox';
 export const DATABASE_FILE = 'lightbox.sqlite';
 
-export function defaultUserDataDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
+export function defaultUserDataDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform = process.platform,
+): string {
   if (env.LIGHTBOX_DATA_DIR) return env.LIGHTBOX_DATA_DIR;
   if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), PRODUCT_NAME);
   if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', PRODUCT_NAME);

@@ -27,7 +27,9 @@ describe('lightbox import', () => {
     expect(await main(['import', input, '--json', '--data-dir', dataDir])).toBe(0);
     const report = JSON.parse(io.out()) as { added: number; rejected: { reason: string }[] };
     expect(report.added).toBe(1);
-    expect(report.rejected).toEqual([{ path: join(input, 'b.dcm'), reason: expect.stringMatching(/not a DICOM/) }]);
+    expect(report.rejected).toEqual([
+      { path: join(input, 'b.dcm'), reason: expect.stringMatching(/not a DICOM/) },
+    ]);
     vi.restoreAllMocks();
     io = capture();
     expect(await main(['import', input, '--json', '--data-dir', dataDir])).toBe(0);

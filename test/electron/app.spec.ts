@@ -25,7 +25,11 @@ test.afterAll(async () => {
 });
 
 test('the page sees exactly one API object and no Node', async () => {
-  expect(await page.evaluate(() => Object.keys(window.lightbox).sort())).toEqual(['invoke', 'on', 'pathForFile']);
+  expect(await page.evaluate(() => Object.keys(window.lightbox).sort())).toEqual([
+    'invoke',
+    'on',
+    'pathForFile',
+  ]);
   expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
   expect(await page.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe('undefined');
 });
@@ -58,6 +62,8 @@ test('navigation, popups and remote content are refused', async () => {
 });
 
 test('the image protocol refuses paths', async () => {
-  const status = await page.evaluate(() => fetch('lightbox://app/image/..%2f..%2fetc%2fpasswd').then((r) => r.status));
+  const status = await page.evaluate(() =>
+    fetch('lightbox://app/image/..%2f..%2fetc%2fpasswd').then((r) => r.status),
+  );
   expect(status).toBe(400);
 });

@@ -5,7 +5,9 @@ import { writeFileSync } from 'node:fs';
 type Naturalized = Record<string, unknown>;
 type DcmjsWriter = {
   data: {
-    DicomMetaDictionary: { denaturalizeDataset(d: Naturalized): Record<string, { vr: string; Value: unknown[] }> };
+    DicomMetaDictionary: {
+      denaturalizeDataset(d: Naturalized): Record<string, { vr: string; Value: unknown[] }>;
+    };
     DicomDict: new (meta: Record<string, unknown>) => { dict: Record<string, unknown>; write(): ArrayBuffer };
   };
 };
@@ -25,7 +27,8 @@ export type SyntheticOptions = {
 export function syntheticDicom(sopUid: string, options: SyntheticOptions = {}): Uint8Array {
   const rows = options.rows ?? 8;
   const columns = options.columns ?? 8;
-  const pixels = options.pixels === undefined ? new Uint16Array(rows * columns).map((_, i) => i * 16) : options.pixels;
+  const pixels =
+    options.pixels === undefined ? new Uint16Array(rows * columns).map((_, i) => i * 16) : options.pixels;
   const ds: Naturalized = {
     PatientName: 'Synthetic^Patient',
     PatientID: 'SYN-1',

@@ -36,7 +36,11 @@ describe('electron-builder.yml', () => {
   it('unpacks native modules, onnxruntime binaries and Cornerstone codecs, and ships models as resources', () => {
     const unpack = config.asarUnpack as string[];
     expect(unpack).toEqual(
-      expect.arrayContaining(['**/*.node', 'node_modules/onnxruntime-node/bin/**', 'dist/renderer/**/*.wasm']),
+      expect.arrayContaining([
+        '**/*.node',
+        'node_modules/onnxruntime-node/bin/**',
+        'dist/renderer/**/*.wasm',
+      ]),
     );
     const resources = config.extraResources as { from: string; to: string }[];
     expect(resources.map((r) => r.from)).toEqual(expect.arrayContaining(['models', 'samples']));

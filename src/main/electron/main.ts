@@ -21,7 +21,7 @@ if (!app.requestSingleInstanceLock()) app.quit();
 
 const resources = app.isPackaged ? process.resourcesPath : app.getAppPath();
 const rendererDir = join(app.getAppPath(), 'dist', 'renderer');
-const samplesDir = join(resources, 'samples');
+const samplesDir = join(resources, 'samples', 'cxr');
 
 function createWindow(): BrowserWindow {
   const win = new BrowserWindow({
@@ -41,13 +41,19 @@ function createWindow(): BrowserWindow {
 async function start(): Promise<void> {
   await app.whenReady();
   hardenSession();
-  const library = Library.open(join(app.getPath('userData'), DATABASE_FILE), existsSync(samplesDir) ? samplesDir : null);
+  const library = Library.open(
+    join(app.getPath('userData'), DATABASE_FILE),
+    existsSync(samplesDir) ? samplesDir : null,
+  );
 
   protocol.handle('lightbox', async (request) => {
     const url = new URL(request.url);
     if (url.host !== 'app') return new Response('not found', { status: 404 });
     const answer = await serveAppRequest(library, rendererDir, url.pathname);
-    return new Response(answer.body as ConstructorParameters<typeof Response>[0], { status: answer.status, headers: answer.headers });
+    return new Response(answer.body as ConstructorParameters<typeof Response>[0], {
+      status: answer.status,
+      headers: answer.headers,
+    });
   });
 
   const emit = <E extends EventChannel>(channel: E, payload: EventOf<E>): void => {
@@ -61,10 +67,13 @@ async function start(): Promise<void> {
     pickPaths: async (kind) => {
       const owner = BrowserWindow.getFocusedWindow();
       const options: Electron.OpenDialogOptions = {
-        properties: kind === 'folder' ? ['openDirectory', 'multiSelections'] : ['openFile', 'multiSelections'],
+        properties:
+          kind === 'folder' ? ['openDirectory', 'multiSelections'] : ['openFile', 'multiSelections'],
         title: kind === 'folder' ? 'Open folder of studies' : 'Open DICOM files or DICOMDIR',
       };
-      const result = owner ? await dialog.showOpenDialog(owner, options) : await dialog.showOpenDialog(options);
+      const result = owner
+        ? await dialog.showOpenDialog(owner, options)
+        : await dialog.showOpenDialog(options);
       return result.canceled ? null : result.filePaths;
     },
   });

@@ -9,7 +9,11 @@ import { log } from '../log';
 /** Bounds what a compromised renderer can make main parse. */
 export const MAX_ARGS_JSON_CHARS = 1_000_000;
 
-export async function dispatch(handlers: Handlers, channel: string, rawArgs: unknown): Promise<Envelope<unknown>> {
+export async function dispatch(
+  handlers: Handlers,
+  channel: string,
+  rawArgs: unknown,
+): Promise<Envelope<unknown>> {
   if (!isInvokeChannel(channel)) return { ok: false, error: 'Unknown request.' };
   let size: number;
   try {
@@ -21,7 +25,10 @@ export async function dispatch(handlers: Handlers, channel: string, rawArgs: unk
   const parsed = invokeChannels[channel].args.safeParse(rawArgs);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { ok: false, error: `Invalid request arguments: ${issue?.path.join('.') || 'value'} ${issue?.message ?? ''}`.trim() };
+    return {
+      ok: false,
+      error: `Invalid request arguments: ${issue?.path.join('.') || 'value'} ${issue?.message ?? ''}`.trim(),
+    };
   }
   try {
     const handler = handlers[channel] as (args: unknown) => unknown;

@@ -42,7 +42,11 @@ const text = (status: number, body: string): AppResponse => ({
   body,
 });
 
-export async function serveAppRequest(library: Library, rendererDir: string, pathname: string): Promise<AppResponse> {
+export async function serveAppRequest(
+  library: Library,
+  rendererDir: string,
+  pathname: string,
+): Promise<AppResponse> {
   let decoded: string;
   try {
     decoded = decodeURIComponent(pathname);
@@ -57,7 +61,11 @@ export async function serveAppRequest(library: Library, rendererDir: string, pat
   if (!file.startsWith(normalize(rendererDir) + sep)) return text(400, 'bad request');
   try {
     const body = new Uint8Array(await readFile(file));
-    return { status: 200, headers: { ...base, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' }, body };
+    return {
+      status: 200,
+      headers: { ...base, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' },
+      body,
+    };
   } catch {
     return text(404, 'not found');
   }
@@ -67,7 +75,11 @@ async function serveImage(library: Library, id: string): Promise<AppResponse> {
   if (!idSchema.safeParse(id).success) return text(400, 'bad image id');
   try {
     const body = await library.instanceBytes(id);
-    return { status: 200, headers: { ...base, 'Content-Type': 'application/dicom', 'Cache-Control': 'no-store' }, body };
+    return {
+      status: 200,
+      headers: { ...base, 'Content-Type': 'application/dicom', 'Cache-Control': 'no-store' },
+      body,
+    };
   } catch (err) {
     return text(404, err instanceof UserError ? err.message : 'image unavailable');
   }

@@ -78,7 +78,9 @@ export class Library {
     const warnings = headerWarnings(dataSet, hasPart10Header, transferSyntaxName(transferSyntaxUid));
     for (const twin of this.repo.sameSop(loc.sopUid, loc.id)) {
       try {
-        warnings.push(twinWarning(dataSet, parseDicom(await this.readIndexed(twin.path)).dataSet, basename(twin.path)));
+        warnings.push(
+          twinWarning(dataSet, parseDicom(await this.readIndexed(twin.path)).dataSet, basename(twin.path)),
+        );
       } catch {
         warnings.push(`SOPInstanceUID is shared with ${basename(twin.path)}, which can no longer be read.`);
       }

@@ -53,7 +53,7 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
 export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> {
   const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'lightbox-bridge-'));
   const rendererDir = options.rendererDir ?? join(ROOT, 'dist/renderer');
-  const samplesDir = options.samplesDir === undefined ? join(ROOT, 'samples') : options.samplesDir;
+  const samplesDir = options.samplesDir === undefined ? join(ROOT, 'samples', 'cxr') : options.samplesDir;
   const library = Library.open(join(userDataDir, 'lightbox.sqlite'), samplesDir);
   const client = await clientScript(options.dropDir ?? null);
   const listeners = new Set<ServerResponse>();

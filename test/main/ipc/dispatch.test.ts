@@ -9,7 +9,7 @@ import { useTempDirs } from '../../helpers/temp-dir';
 const tempDir = useTempDirs();
 
 function setup(pick: string[] | null = null) {
-  const library = Library.open(join(tempDir(), 'db.sqlite'), SAMPLES);
+  const library = Library.open(join(tempDir(), 'db.sqlite'), join(SAMPLES, 'cxr'));
   const emit = vi.fn();
   const handlers = createHandlers({
     library,
@@ -57,10 +57,16 @@ describe('dispatch', () => {
     expect(await dispatch(handlers, '__proto__', {})).toEqual({ ok: false, error: 'Unknown request.' });
     expect(await dispatch(handlers, 'toString', {})).toEqual({ ok: false, error: 'Unknown request.' });
     const huge = { paths: Array.from({ length: 1000 }, () => 'p'.repeat(4000)) };
-    expect(await dispatch(handlers, 'import:paths', huge)).toEqual({ ok: false, error: 'Request arguments are too large.' });
+    expect(await dispatch(handlers, 'import:paths', huge)).toEqual({
+      ok: false,
+      error: 'Request arguments are too large.',
+    });
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    expect(await dispatch(handlers, 'studies:list', cyclic)).toEqual({ ok: false, error: 'Invalid request arguments.' });
+    expect(await dispatch(handlers, 'studies:list', cyclic)).toEqual({
+      ok: false,
+      error: 'Invalid request arguments.',
+    });
     library.close();
   });
 
@@ -82,7 +88,10 @@ describe('dispatch', () => {
     const { handlers, emit, library } = setup([join(SAMPLES, 'cxr/barre_CR-MONO1-10-chest.dcm')]);
     const samples = await dispatch(handlers, 'import:samples', {});
     expect(samples.ok && (samples.value as { added: number }).added).toBe(4);
-    expect(emit).toHaveBeenCalledWith('import:progress', expect.objectContaining({ done: expect.any(Number) }));
+    expect(emit).toHaveBeenCalledWith(
+      'import:progress',
+      expect.objectContaining({ done: expect.any(Number) }),
+    );
     const picked = await dispatch(handlers, 'import:pick', { kind: 'files' });
     expect(picked.ok && (picked.value as { unchanged: number }).unchanged).toBe(1);
     library.close();

@@ -28,7 +28,9 @@ describe('app protocol', () => {
     expect(index.status).toBe(200);
     expect(index.headers['Content-Security-Policy']).toBe(CONTENT_SECURITY_POLICY);
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/'unsafe-inline'|'unsafe-eval'|\*/);
-    expect((await serveAppRequest(library, rendererDir, '/assets/app.js')).headers['Content-Type']).toMatch(/javascript/);
+    expect((await serveAppRequest(library, rendererDir, '/assets/app.js')).headers['Content-Type']).toMatch(
+      /javascript/,
+    );
     const image = await serveAppRequest(library, rendererDir, `/image/${instanceId}`);
     expect(image.status).toBe(200);
     expect(image.headers['Content-Type']).toBe('application/dicom');

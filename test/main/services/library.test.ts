@@ -76,7 +76,9 @@ describe('library', () => {
     await library.importPaths([join(SAMPLES, 'cxr')]);
     expect(library.listStudies('covid').map((s) => s.patientName)).toEqual(['Covid0000']);
     expect(library.listStudies('%')).toEqual([]);
-    const byName = library.listStudies('', { key: 'patientName', dir: 'asc' }).map((s) => s.patientName.toLowerCase());
+    const byName = library
+      .listStudies('', { key: 'patientName', dir: 'asc' })
+      .map((s) => s.patientName.toLowerCase());
     expect(byName).toEqual([...byName].sort());
     const byDate = library.listStudies('', { key: 'studyDate', dir: 'desc' }).map((s) => s.studyDate);
     expect(byDate).toEqual([...byDate].sort().reverse());
@@ -95,9 +97,13 @@ describe('library', () => {
       });
     }
     const dbFile = join(dir, 'db.sqlite');
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'import-child.ts'), dbFile, many], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, 'import-child.ts'), dbFile, many],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     // The child prints a line per progress event; kill it hard after the first one.
     await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
     child.kill('SIGKILL');

@@ -3,7 +3,12 @@
 import type { ParsedDicom } from './parse-dataset';
 import type { IndexedHeader } from './read-header';
 
-const NATIVE = new Set(['1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.10008.1.2.1.99', '1.2.840.10008.1.2.2']);
+const NATIVE = new Set([
+  '1.2.840.10008.1.2',
+  '1.2.840.10008.1.2.1',
+  '1.2.840.10008.1.2.1.99',
+  '1.2.840.10008.1.2.2',
+]);
 
 export function checkPixelDataLength(parsed: ParsedDicom, header: IndexedHeader): string | null {
   const { dataSet } = parsed;

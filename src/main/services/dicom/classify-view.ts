@@ -7,7 +7,10 @@ export function classifyView(viewPosition: string, ...descriptions: string[]): V
   const vp = viewPosition.trim().toUpperCase();
   if (vp === 'PA' || vp === 'AP') return vp;
   if (LATERAL.has(vp)) return 'LATERAL';
-  const words = descriptions.join(' ').toUpperCase().split(/[^A-Z]+/);
+  const words = descriptions
+    .join(' ')
+    .toUpperCase()
+    .split(/[^A-Z]+/);
   if (words.includes('PA')) return 'PA';
   if (words.includes('AP')) return 'AP';
   if (words.some((w) => w === 'LAT' || w === 'LATERAL' || w === 'LL' || w === 'RL')) return 'LATERAL';

@@ -6,7 +6,25 @@ import type { TagRow } from '../../../shared/domain';
 type DictEntry = { name: string; vr: string };
 const dictionary: Record<string, DictEntry | undefined> = dcmjs.data.DicomMetaDictionary.dictionary;
 
-const TEXT_VRS = new Set(['AE', 'AS', 'CS', 'DA', 'DS', 'DT', 'IS', 'LO', 'LT', 'PN', 'SH', 'ST', 'TM', 'UC', 'UI', 'UR', 'UT']);
+const TEXT_VRS = new Set([
+  'AE',
+  'AS',
+  'CS',
+  'DA',
+  'DS',
+  'DT',
+  'IS',
+  'LO',
+  'LT',
+  'PN',
+  'SH',
+  'ST',
+  'TM',
+  'UC',
+  'UI',
+  'UR',
+  'UT',
+]);
 const MAX_VALUE_CHARS = 256;
 const MAX_ROWS = 5000;
 
@@ -37,7 +55,9 @@ function numeric(ds: DataSet, el: Element, vr: string): string {
 
 function value(ds: DataSet, el: Element, vr: string): string {
   if (el.tag === 'x7fe00010') {
-    return el.encapsulatedPixelData ? `<encapsulated, ${el.fragments?.length ?? 0} fragments>` : `<${el.length} bytes>`;
+    return el.encapsulatedPixelData
+      ? `<encapsulated, ${el.fragments?.length ?? 0} fragments>`
+      : `<${el.length} bytes>`;
   }
   if (TEXT_VRS.has(vr)) {
     const s = (ds.string(el.tag) ?? '').replace(/\0/g, '');

@@ -29,14 +29,17 @@ export function headerWarnings(ds: DataSet, hasPart10Header: boolean, transferSy
   }
   const modality = read(ds, 'x00080060');
   if (read(ds, 'x00080016') === SECONDARY_CAPTURE && (modality === 'CR' || modality === 'DX')) {
-    warnings.push(`Stored as Secondary Capture although Modality is ${modality}: acquisition details may be missing.`);
+    warnings.push(
+      `Stored as Secondary Capture although Modality is ${modality}: acquisition details may be missing.`,
+    );
   }
   return warnings;
 }
 
 export function twinWarning(ds: DataSet, twin: DataSet, twinName: string): string {
   const diffs = COMPARED.filter(([tag]) => read(ds, tag) !== read(twin, tag)).map(
-    ([tag, name]) => `${name} is ${read(ds, tag) || '(empty)'} here but ${read(twin, tag) || '(empty)'} in ${twinName}`,
+    ([tag, name]) =>
+      `${name} is ${read(ds, tag) || '(empty)'} here but ${read(twin, tag) || '(empty)'} in ${twinName}`,
   );
   const samePixels = pixelBytesEqual(ds, twin);
   const base = `SOPInstanceUID is shared with another file (${twinName}).`;

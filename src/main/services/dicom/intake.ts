@@ -47,7 +47,8 @@ export async function importPaths(
         studies.add(outcome.studyId);
         if (outcome.unchanged) report.unchanged++;
         else report.added++;
-        if (outcome.duplicateSop) report.duplicates.push({ path: candidate.path, sopInstanceUid: outcome.duplicateSop });
+        if (outcome.duplicateSop)
+          report.duplicates.push({ path: candidate.path, sopInstanceUid: outcome.duplicateSop });
       }
     }
     const t = performance.now();
@@ -96,7 +97,8 @@ async function indexOne(repo: IndexRepository, path: string, now: string): Promi
   try {
     const parsed = parseDicom(bytes);
     const header = readHeader(parsed.dataSet);
-    if (!header.hasPixelData) return { reason: 'no pixel data: not an image (e.g. a report or presentation state)' };
+    if (!header.hasPixelData)
+      return { reason: 'no pixel data: not an image (e.g. a report or presentation state)' };
     if (!isSupportedTransferSyntax(parsed.transferSyntaxUid)) {
       return {
         reason: `unsupported pixel encoding: ${transferSyntaxName(parsed.transferSyntaxUid)} (${parsed.transferSyntaxUid})`,

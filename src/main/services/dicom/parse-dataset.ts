@@ -16,7 +16,9 @@ export type ParsedDicom = {
 export class DicomParseError extends Error {}
 
 const VRS = new Set(
-  'AE AS AT CS DA DS DT FL FD IS LO LT OB OD OF OL OV OW PN SH SL SQ SS ST SV TM UC UI UL UN UR US UT UV'.split(' '),
+  'AE AS AT CS DA DS DT FL FD IS LO LT OB OD OF OL OV OW PN SH SL SQ SS ST SV TM UC UI UL UN UR US UT UV'.split(
+    ' ',
+  ),
 );
 
 /** A bare data set starts with a group-0008 element; its VR bytes tell explicit from implicit. */
@@ -31,7 +33,8 @@ function guessBareSyntax(bytes: Uint8Array): string | null {
 function message(err: unknown): string {
   if (err instanceof Error) return err.message;
   if (typeof err === 'string') return err;
-  if (err && typeof err === 'object' && 'exception' in err) return String((err as { exception: unknown }).exception);
+  if (err && typeof err === 'object' && 'exception' in err)
+    return String((err as { exception: unknown }).exception);
   return String(err);
 }
 
@@ -50,7 +53,11 @@ function inflate(bytes: Uint8Array, position: number): Uint8Array {
 
 export function parseDicom(bytes: Uint8Array, options: ParseOptions = {}): ParsedDicom {
   const hasPart10Header =
-    bytes.length > 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d;
+    bytes.length > 132 &&
+    bytes[128] === 0x44 &&
+    bytes[129] === 0x49 &&
+    bytes[130] === 0x43 &&
+    bytes[131] === 0x4d;
   let fallback: string | undefined;
   if (!hasPart10Header) {
     const guess = guessBareSyntax(bytes);

@@ -37,7 +37,13 @@ export function wrapPart10(
   const groupLength = body.reduce((n, e) => n + e.length, 0);
   const lengthValue = new Uint8Array(4);
   new DataView(lengthValue.buffer).setUint32(0, groupLength, true);
-  const parts = [new Uint8Array(128), new TextEncoder().encode('DICM'), element(0x0002, 0x0000, 'UL', lengthValue), ...body, dataSet];
+  const parts = [
+    new Uint8Array(128),
+    new TextEncoder().encode('DICM'),
+    element(0x0002, 0x0000, 'UL', lengthValue),
+    ...body,
+    dataSet,
+  ];
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let offset = 0;
   for (const p of parts) {

@@ -77,7 +77,12 @@ export function readHeader(ds: DataSet): IndexedHeader {
     columns: ds.uint16('x00280011') ?? 0,
     frames: integer(ds, 'x00280008') ?? 1,
     photometric: text(ds, 'x00280004'),
-    view: classifyView(text(ds, 'x00185101'), seriesDescription, text(ds, 'x00181030'), text(ds, 'x00204000')),
+    view: classifyView(
+      text(ds, 'x00185101'),
+      seriesDescription,
+      text(ds, 'x00181030'),
+      text(ds, 'x00204000'),
+    ),
     hasPixelData: ds.elements.x7fe00010 !== undefined,
   };
 }

@@ -31,7 +31,10 @@ const LOCATION_SELECT = `SELECT id, path, sha256, transfer_syntax AS transferSyn
   has_part10_header AS hasPart10Header, sop_uid AS sopUid, sop_class_uid AS sopClassUid, size, mtime_ms AS mtimeMs
   FROM instances`;
 
-export type StudySort = { key: 'patientName' | 'studyDate' | 'modalities' | 'status' | 'importedAt'; dir: 'asc' | 'desc' };
+export type StudySort = {
+  key: 'patientName' | 'studyDate' | 'modalities' | 'status' | 'importedAt';
+  dir: 'asc' | 'desc';
+};
 
 const SORT_COLUMNS: Record<StudySort['key'], string> = {
   patientName: 'p.name COLLATE NOCASE',
@@ -73,7 +76,9 @@ export class IndexRepository {
 
   studyOfInstance(instanceId: string): string | undefined {
     const row = this.db
-      .prepare('SELECT se.study_ref AS id FROM instances i JOIN series se ON i.series_ref = se.id WHERE i.id = ?')
+      .prepare(
+        'SELECT se.study_ref AS id FROM instances i JOIN series se ON i.series_ref = se.id WHERE i.id = ?',
+      )
       .get(instanceId) as { id: string } | undefined;
     return row?.id;
   }
@@ -230,20 +235,18 @@ export class IndexRepository {
           transfer_syntax: string;
           dups: string | null;
         }[]
-      ).map(
-        (i): Instance => ({
-          id: i.id,
-          sopInstanceUid: i.sop_uid,
-          instanceNumber: i.instance_number,
-          view: i.view,
-          rows: i.rows,
-          columns: i.columns,
-          frames: i.frames,
-          photometric: i.photometric,
-          transferSyntaxUid: i.transfer_syntax,
-          duplicateOf: i.dups ? i.dups.split(',') : [],
-        }),
-      ),
+      ).map((i): Instance => ({
+        id: i.id,
+        sopInstanceUid: i.sop_uid,
+        instanceNumber: i.instance_number,
+        view: i.view,
+        rows: i.rows,
+        columns: i.columns,
+        frames: i.frames,
+        photometric: i.photometric,
+        transferSyntaxUid: i.transfer_syntax,
+        duplicateOf: i.dups ? i.dups.split(',') : [],
+      })),
     }));
     series.sort((a, b) => seriesRank(a) - seriesRank(b) || (a.seriesNumber ?? 1e9) - (b.seriesNumber ?? 1e9));
     return { ...toSummary(row), patientBirthDate: row.birth_date, patientSex: row.sex, series };
@@ -259,7 +262,9 @@ const seriesRank = (series: Series): number =>
   Math.min(VIEW_ORDER.OTHER, ...series.instances.map((i) => VIEW_ORDER[i.view]));
 
 function toSummary(row: StudyRow): StudySummary {
-  const views = (row.views ? (row.views.split(',') as View[]) : []).sort((a, b) => VIEW_ORDER[a] - VIEW_ORDER[b]);
+  const views = (row.views ? (row.views.split(',') as View[]) : []).sort(
+    (a, b) => VIEW_ORDER[a] - VIEW_ORDER[b],
+  );
   return {
     id: row.id,
     studyInstanceUid: row.study_uid,

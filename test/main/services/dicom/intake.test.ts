@@ -61,7 +61,10 @@ describe('intake', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'notes.txt'), 'not an image');
     writeFileSync(join(dir, 'empty.dcm'), '');
-    writeFileSync(join(dir, 'random.dcm'), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 251)));
+    writeFileSync(
+      join(dir, 'random.dcm'),
+      Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 251)),
+    );
     const whole = readFileSync(join(SAMPLES, 'cxr/siim-acr_nih_CR_jpegbaseline.dcm'));
     writeFileSync(join(dir, 'truncated-jpeg.dcm'), whole.subarray(0, Math.floor(whole.length / 2)));
     const native = readFileSync(join(FIXTURES, 'dicom/derived/barre_chest_ExplicitVRLittleEndian.dcm'));
@@ -70,7 +73,11 @@ describe('intake', () => {
     writeSynthetic(join(dir, 'mpeg.dcm'), '1.2.3.9.1', { transferSyntaxUid: '1.2.840.10008.1.2.4.100' });
     writeSynthetic(join(dir, 'no-pixels.dcm'), '1.2.3.9.2', { pixels: null });
     writeSynthetic(join(dir, 'no-study.dcm'), '1.2.3.9.3', { omit: ['StudyInstanceUID'] });
-    writeSynthetic(join(dir, 'short-pixels.dcm'), '1.2.3.9.4', { rows: 64, columns: 64, pixels: new Uint16Array(100) });
+    writeSynthetic(join(dir, 'short-pixels.dcm'), '1.2.3.9.4', {
+      rows: 64,
+      columns: 64,
+      pixels: new Uint16Array(100),
+    });
     writeSynthetic(join(dir, 'good.dcm'), '1.2.3.9.5');
 
     const report = await importPaths(repo, [dir]);
@@ -90,7 +97,9 @@ describe('intake', () => {
       ].sort(),
     );
     expect(reasons['notes.txt']).toMatch(/not a DICOM file/);
-    expect(reasons['mpeg.dcm']).toBe('unsupported pixel encoding: MPEG2 Main Profile / Main Level (1.2.840.10008.1.2.4.100)');
+    expect(reasons['mpeg.dcm']).toBe(
+      'unsupported pixel encoding: MPEG2 Main Profile / Main Level (1.2.840.10008.1.2.4.100)',
+    );
     expect(reasons['no-pixels.dcm']).toMatch(/no pixel data/);
     expect(reasons['no-study.dcm']).toMatch(/StudyInstanceUID/);
     expect(reasons['short-pixels.dcm']).toMatch(/truncated: pixel data has 200 of 8192 bytes/);
@@ -112,7 +121,10 @@ describe('intake', () => {
     const dir = tempDir();
     const dicomdir = readFileSync(join(FIXTURES, 'dicomdir/DICOMDIR'));
     // Same length as IMAGES\IM000001 (16 bytes), so the data set stays well-formed.
-    const hostile = Buffer.from(dicomdir.toString('latin1').replace('IMAGES\\IM000001', '..\\..\\..\\etc\\pw'), 'latin1');
+    const hostile = Buffer.from(
+      dicomdir.toString('latin1').replace('IMAGES\\IM000001', '..\\..\\..\\etc\\pw'),
+      'latin1',
+    );
     mkdirSync(join(dir, 'media'));
     writeFileSync(join(dir, 'media/DICOMDIR'), hostile);
     const report = await importPaths(repo, [join(dir, 'media/DICOMDIR')]);
@@ -139,7 +151,10 @@ describe('intake', () => {
       // root reads everything; a dangling path stands in for an unreadable file.
       const { repo } = fresh();
       const report = await importPaths(repo, ['/nonexistent/lightbox/file.dcm', join(SAMPLES, 'cxr')]);
-      expect(report.rejected[0]).toEqual({ path: '/nonexistent/lightbox/file.dcm', reason: 'cannot read: ENOENT' });
+      expect(report.rejected[0]).toEqual({
+        path: '/nonexistent/lightbox/file.dcm',
+        reason: 'cannot read: ENOENT',
+      });
       expect(report.added).toBe(4);
       return;
     }
