@@ -1,31 +1,20 @@
-// Truncation shows up at intake, not when the reader opens the study: native pixel data must
-// hold every frame, encapsulated pixel data must hold at least one fragment per frame.
+// Intake finds what would stop an image from showing before the reader opens the study, using
+// the pixel pipeline's own checks: the pixel module, and the bytes of every frame being there.
+import { codecFor } from './pixels/transfer-syntaxes';
+import { encapsulatedFrameBytes, nativeFrameBytes } from './pixels/frame-bytes';
+import { PixelDataError, readPixelModule } from './pixels';
 import type { ParsedDicom } from './parse-dataset';
-import type { IndexedHeader } from './read-header';
 
-const NATIVE = new Set([
-  '1.2.840.10008.1.2',
-  '1.2.840.10008.1.2.1',
-  '1.2.840.10008.1.2.1.99',
-  '1.2.840.10008.1.2.2',
-]);
-
-export function checkPixelDataLength(parsed: ParsedDicom, header: IndexedHeader): string | null {
-  const { dataSet } = parsed;
-  const element = dataSet.elements.x7fe00010;
-  if (!element) return 'no pixel data';
-  if (header.rows <= 0 || header.columns <= 0) return `invalid image size ${header.rows}x${header.columns}`;
-  if (element.dataOffset + element.length > dataSet.byteArray.length) {
-    return 'truncated: pixel data runs past the end of the file';
+export function checkPixelData(parsed: ParsedDicom): string | null {
+  try {
+    const module = readPixelModule(parsed.dataSet);
+    const native = codecFor(parsed.transferSyntaxUid)?.startsWith('native');
+    const frameBytes = native ? nativeFrameBytes : encapsulatedFrameBytes;
+    // The last frame is the one a truncated file loses first.
+    frameBytes(parsed.dataSet, module, module.numberOfFrames - 1);
+    return null;
+  } catch (err) {
+    if (err instanceof PixelDataError) return err.message;
+    throw err;
   }
-  if (NATIVE.has(parsed.transferSyntaxUid)) {
-    const bitsAllocated = dataSet.uint16('x00280100') ?? 0;
-    const samples = dataSet.uint16('x00280002') ?? 1;
-    if (![1, 8, 16, 32].includes(bitsAllocated)) return `unsupported BitsAllocated ${bitsAllocated}`;
-    const expected = Math.ceil((header.rows * header.columns * samples * header.frames * bitsAllocated) / 8);
-    if (element.length < expected) return `truncated: pixel data has ${element.length} of ${expected} bytes`;
-  } else if (!element.encapsulatedPixelData || (element.fragments?.length ?? 0) === 0) {
-    return 'truncated or malformed: encapsulated pixel data has no fragments';
-  }
-  return null;
 }

@@ -8,7 +8,7 @@ import { collectFiles } from './collect-files';
 import { DicomParseError, parseDicom } from './parse-dataset';
 import { HeaderError, readHeader } from './read-header';
 import { isSupportedTransferSyntax, transferSyntaxName } from './pixels/transfer-syntaxes';
-import { checkPixelDataLength } from './check-pixel-data';
+import { checkPixelData } from './check-pixel-data';
 
 /** Larger files are not chest radiographs; refusing them bounds memory on hostile input. */
 export const MAX_FILE_BYTES = 1024 * 1024 * 1024;
@@ -104,7 +104,7 @@ async function indexOne(repo: IndexRepository, path: string, now: string): Promi
         reason: `unsupported pixel encoding: ${transferSyntaxName(parsed.transferSyntaxUid)} (${parsed.transferSyntaxUid})`,
       };
     }
-    const pixelProblem = checkPixelDataLength(parsed, header);
+    const pixelProblem = checkPixelData(parsed);
     if (pixelProblem) return { reason: pixelProblem };
     const { studyId, instanceId } = repo.upsert(
       {
