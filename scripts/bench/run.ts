@@ -1,7 +1,11 @@
 // npm run bench: every benchmark with its baseline, measured in the same run.
+import { benchFirstImage } from './first-image';
 import { benchImport } from './import';
 
-const sections: [string, () => Promise<Record<string, string>>][] = [['import throughput', benchImport]];
+const sections: [string, () => Promise<Record<string, string>>][] = [
+  ['import throughput', benchImport],
+  ['open study to first image (viewer)', benchFirstImage],
+];
 
 for (const [name, run] of sections) {
   process.stdout.write(`\n## ${name}\n`);

@@ -7,7 +7,7 @@ import { dumpTags } from './dicom/dump-tags';
 import { importPaths } from './dicom/intake';
 import { headerWarnings, twinWarning } from './dicom/instance-warnings';
 import { parseDicom } from './dicom/parse-dataset';
-import { wrapPart10 } from './dicom/part10';
+import { DEFLATED_LE, inflatePart10, wrapPart10 } from './dicom/part10';
 import { transferSyntaxName } from './dicom/pixels/transfer-syntaxes';
 import { IndexRepository, type StudySort } from './store/index-repository';
 import { openDatabase, type Db } from './store/open-database';
@@ -55,11 +55,14 @@ export class Library {
     return this.importPaths([this.samplesDir], onProgress);
   }
 
-  /** The instance's file as Part-10 bytes, refused if it changed or vanished since intake. */
+  /** The instance as Part-10, non-deflated bytes; refused if its file vanished since intake. */
   async instanceBytes(instanceId: string): Promise<Uint8Array> {
     const loc = this.repo.instance(instanceId);
     if (!loc) throw new UserError('Unknown image.');
     const bytes = await this.readIndexed(loc.path);
+    if (loc.transferSyntaxUid === DEFLATED_LE) {
+      return inflatePart10(bytes, { sopClassUid: loc.sopClassUid, sopInstanceUid: loc.sopUid });
+    }
     if (!loc.hasPart10Header) {
       return wrapPart10(bytes, {
         sopClassUid: loc.sopClassUid,

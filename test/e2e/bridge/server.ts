@@ -97,7 +97,10 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
         let body = answer.body;
         if (url.pathname === '/' || url.pathname === '/index.html') {
           // The bridge's window.lightbox must exist before the app's scripts run, as a preload's does.
-          body = String(body).replace('<head>', '<head><script src="/__bridge/client.js"></script>');
+          body = (typeof body === 'string' ? body : new TextDecoder().decode(body)).replace(
+            '<head>',
+            '<head><script src="/__bridge/client.js"></script>',
+          );
         }
         res.writeHead(answer.status, answer.headers).end(body);
       }

@@ -46,6 +46,27 @@ describe('library', () => {
     library.close();
   });
 
+  it('serves a deflated file inflated, as explicit VR little endian with the same pixels', async () => {
+    const library = openLibrary();
+    const report = await library.importPaths([
+      join(FIXTURES, 'dicom/derived/barre_chest_DeflatedExplicitVRLittleEndian.dcm'),
+      join(FIXTURES, 'dicom/derived/barre_chest_ExplicitVRLittleEndian.dcm'),
+    ]);
+    const instances = library.getStudy(report.studyIds[0]!).series.flatMap((s) => s.instances);
+    const deflated = instances.find((i) => i.transferSyntaxUid.endsWith('.99'))!;
+    const explicit = instances.find((i) => i.transferSyntaxUid === '1.2.840.10008.1.2.1')!;
+    const served = parseDicom(await library.instanceBytes(deflated.id));
+    const reference = parseDicom(await library.instanceBytes(explicit.id));
+    expect(served.transferSyntaxUid).toBe('1.2.840.10008.1.2.1');
+    expect(served.dataSet.string('x00080018')).toBe(deflated.sopInstanceUid);
+    const pixels = (p: typeof served) => {
+      const el = p.dataSet.elements.x7fe00010!;
+      return Buffer.from(p.dataSet.byteArray.subarray(el.dataOffset, el.dataOffset + el.length));
+    };
+    expect(pixels(served).equals(pixels(reference))).toBe(true);
+    library.close();
+  });
+
   it('reports a study file deleted from disk with a clear message', async () => {
     const library = openLibrary();
     const file = join(tempDir(), 'a.dcm');

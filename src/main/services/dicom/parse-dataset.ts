@@ -41,7 +41,7 @@ function message(err: unknown): string {
 export type ParseOptions = { untilTag?: string };
 
 /** Bounds a deflated data set's expansion, so a zip bomb fails instead of exhausting memory. */
-const MAX_INFLATED_BYTES = 1024 * 1024 * 1024;
+export const MAX_INFLATED_BYTES = 1024 * 1024 * 1024;
 
 function inflate(bytes: Uint8Array, position: number): Uint8Array {
   const body = inflateRawSync(bytes.subarray(position), { maxOutputLength: MAX_INFLATED_BYTES });

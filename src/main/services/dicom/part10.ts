@@ -1,6 +1,10 @@
-// Gives a bare data set (no preamble, no file meta) the Part-10 wrapping viewers expect, so
-// the renderer's loader reads every indexed file the same way.
-import { EXPLICIT_LE } from './parse-dataset';
+// Gives every indexed file the one shape the renderer's loader reads: Part-10 with file meta,
+// and not deflated (Cornerstone's loader cannot parse a deflated data set).
+import dicomParser from 'dicom-parser';
+import { inflateRawSync } from 'node:zlib';
+import { EXPLICIT_LE, MAX_INFLATED_BYTES } from './parse-dataset';
+
+export const DEFLATED_LE = '1.2.840.10008.1.2.1.99';
 
 const IMPLEMENTATION_CLASS_UID = '1.2.826.0.1.3680043.10.1432.1';
 
@@ -51,4 +55,19 @@ export function wrapPart10(
     offset += p.length;
   }
   return out;
+}
+
+/** A deflated Part-10 file as the same data set in explicit VR little endian. */
+export function inflatePart10(
+  bytes: Uint8Array,
+  meta: { sopClassUid: string; sopInstanceUid: string },
+): Uint8Array {
+  const header = dicomParser.readPart10Header(bytes) as ReturnType<typeof dicomParser.readPart10Header> & {
+    position: number;
+  };
+  const body = inflateRawSync(bytes.subarray(header.position), { maxOutputLength: MAX_INFLATED_BYTES });
+  return wrapPart10(new Uint8Array(body.buffer, body.byteOffset, body.byteLength), {
+    ...meta,
+    transferSyntaxUid: EXPLICIT_LE,
+  });
 }

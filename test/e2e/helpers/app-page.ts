@@ -1,0 +1,47 @@
+/// <reference lib="dom" />
+// One bridge and one page per spec file: a fresh user-data folder, so each file starts empty.
+import type { Browser, Page } from '@playwright/test';
+import { startBridge, type BridgeOptions } from '../bridge/server';
+import { tempDir } from './fixture-dirs';
+
+export type AppPage = { page: Page; url: string; problems: string[]; close(): Promise<void> };
+
+export async function openApp(browser: Browser, options: BridgeOptions, query = ''): Promise<AppPage> {
+  const bridge = await startBridge({ userDataDir: tempDir(), ...options });
+  const page = await browser.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.text().includes('Content Security Policy')) problems.push(`CSP: ${m.text()}`);
+  });
+  await page.goto(`${bridge.url}${query}`);
+  return {
+    page,
+    url: bridge.url,
+    problems,
+    close: async () => {
+      await page.close();
+      await bridge.close();
+    },
+  };
+}
+
+/** Imports the samples through the first-start offer and waits for the worklist. */
+export async function importSamples(page: Page, studies: number): Promise<void> {
+  await page.getByRole('button', { name: 'Open sample studies' }).click();
+  await page
+    .getByTestId('study-row')
+    .nth(studies - 1)
+    .waitFor();
+}
+
+/** Fires a drop of files with these names on the window, as a desktop drag would. */
+export async function dropFiles(page: Page, names: string[]): Promise<void> {
+  await page.evaluate((fileNames) => {
+    const data = new DataTransfer();
+    for (const name of fileNames) data.items.add(new File([new Uint8Array(1)], name));
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+      window.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
+    }
+  }, names);
+}
