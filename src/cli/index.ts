@@ -1,4 +1,5 @@
 // The lightbox command: the app's services without a window.
+import { draftCommand } from './commands/draft';
 import { importCommand } from './commands/import';
 import { renderCommand } from './commands/render';
 
@@ -9,9 +10,13 @@ commands:
   render <file.dcm> --out <file.png> [--frame N] [--window auto|minmax|C,W]
                                                   render one image through the model-input pipeline
                                                   (frames count from 1; a negative centre: --window=-100,400)
+  draft <study folder or file.dcm> --out <draft.json> [--model models/<id>] [--provider auto|cpu|cuda|dml|coreml]
+        [--variant fp32|fp16|q4] [--max-new-tokens N]
+                                                  draft a report with boxed findings with a model pack
 `;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  draft: draftCommand,
   import: importCommand,
   render: renderCommand,
 };
