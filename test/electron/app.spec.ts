@@ -5,7 +5,6 @@ import { _electron as electron, expect, test, type ElectronApplication, type Pag
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import '../../src/preload/api';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 let app: ElectronApplication;
