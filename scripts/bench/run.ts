@@ -1,10 +1,12 @@
 // npm run bench: every benchmark with its baseline, measured in the same run.
+import { benchDraft } from './draft';
 import { benchFirstImage } from './first-image';
 import { benchImport } from './import';
 
 const sections: [string, () => Promise<Record<string, string>>][] = [
   ['import throughput', benchImport],
   ['open study to first image (viewer)', benchFirstImage],
+  ['drafting on the CPU (engine vs plain onnxruntime loop vs floor)', benchDraft],
 ];
 
 for (const [name, run] of sections) {

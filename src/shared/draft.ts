@@ -1,7 +1,7 @@
 // A drafted report with grounded findings, and the messages between the app (or CLI) and the inference
 // process that drafts it. Every message crossing the process boundary is parsed with these schemas.
 import { z } from 'zod';
-import { viewSchema } from './domain';
+import { idSchema, viewSchema } from './domain';
 
 /** What the user asked for; `auto` picks the best available on this machine. */
 export const providerSettingSchema = z.enum(['auto', 'cpu', 'cuda', 'dml', 'coreml']);
@@ -82,16 +82,20 @@ export const draftTimingsSchema = z.object({
   totalMs: z.number(),
 });
 
+/** The pack a draft was written with. */
+export const draftModelSchema = z.object({
+  id: z.string(),
+  version: z.string(),
+  variant: z.string(),
+  /** sha256 of manifest.json, which holds the sha256 of every file of the pack. */
+  manifestSha256: z.string(),
+  checkpointSha256: z.string().nullable(),
+  intendedUse: z.string(),
+});
+export type DraftModel = z.infer<typeof draftModelSchema>;
+
 export const draftSchema = z.object({
-  model: z.object({
-    id: z.string(),
-    version: z.string(),
-    variant: z.string(),
-    /** sha256 of manifest.json, which holds the sha256 of every file of the pack. */
-    manifestSha256: z.string(),
-    checkpointSha256: z.string().nullable(),
-    intendedUse: z.string(),
-  }),
+  model: draftModelSchema,
   provider: providerChoiceSchema,
   image: z.object({
     path: z.string(),
@@ -161,6 +165,8 @@ export type DraftStage = z.infer<typeof draftStageSchema>;
 export const draftEventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('stage'), stage: draftStageSchema, message: z.string() }),
   z.object({ kind: z.literal('provider'), choice: providerChoiceSchema }),
+  /** Once the pack is open, so its intended use shows before the draft ends. */
+  z.object({ kind: z.literal('model'), model: draftModelSchema }),
   /** Report text as the model writes it. */
   z.object({ kind: z.literal('report-text'), delta: z.string() }),
   /** A finding with its boxes, as soon as it is grounded (normal findings come without grounding). */
@@ -187,3 +193,16 @@ export const fromInferenceSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('failed'), id: z.number().int(), message: z.string(), cancelled: z.boolean() }),
 ]);
 export type FromInference = z.infer<typeof fromInferenceSchema>;
+
+/** What the app hears about one draft of a library study: the pipeline's events, then its end. */
+export const draftProgressSchema = z.object({
+  draftId: idSchema,
+  studyId: idSchema,
+  event: z.discriminatedUnion('kind', [
+    ...draftEventSchema.options,
+    z.object({ kind: z.literal('done'), draft: draftSchema }),
+    /** cancelled: the user stopped it; otherwise message says what went wrong. */
+    z.object({ kind: z.literal('error'), message: z.string(), cancelled: z.boolean() }),
+  ]),
+});
+export type DraftProgress = z.infer<typeof draftProgressSchema>;

@@ -9,6 +9,7 @@ import {
   studySummarySchema,
   tagDumpSchema,
 } from './domain';
+import { draftProgressSchema, draftSchema, providerSettingSchema } from './draft';
 
 const path = z.string().min(1).max(4096);
 
@@ -49,10 +50,26 @@ export const invokeChannels = {
     args: z.object({ kind: z.enum(['folder', 'files']) }).strict(),
     result: importReportSchema.nullable(),
   },
+  /** Starts drafting the study's frontal image; progress arrives as drafts:event. */
+  'drafts:start': {
+    args: z.object({ studyId: idSchema, provider: providerSettingSchema.optional() }).strict(),
+    /** sopInstanceUid: the image being drafted, where the boxes will be drawn. */
+    result: z.object({ draftId: idSchema, sopInstanceUid: z.string().nullable() }),
+  },
+  'drafts:cancel': {
+    args: z.object({ draftId: idSchema }).strict(),
+    result: z.null(),
+  },
+  /** The study's latest finished draft. */
+  'drafts:get': {
+    args: z.object({ studyId: idSchema }).strict(),
+    result: draftSchema.nullable(),
+  },
 } as const;
 
 export const eventChannels = {
   'import:progress': importProgressSchema,
+  'drafts:event': draftProgressSchema,
 } as const;
 
 export type InvokeChannel = keyof typeof invokeChannels;

@@ -17,6 +17,7 @@ describe('viewer hotkeys (OHIF defaults)', () => {
     ['ArrowUp', { kind: 'image', step: -1 }],
     ['ArrowRight', { kind: 'viewport', step: 1 }],
     ['ArrowLeft', { kind: 'viewport', step: -1 }],
+    ['d', { kind: 'draft' }],
   ])('%j maps to %j', (key, command) => {
     expect(press(key)).toEqual(command);
   });

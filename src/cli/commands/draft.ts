@@ -59,6 +59,8 @@ function progress(event: DraftEvent): string | null {
       const { provider, requested, fallbackReason } = event.choice;
       return `provider ${provider} (requested ${requested})${fallbackReason ? `: ${fallbackReason}` : ''}`;
     }
+    case 'model':
+      return `model ${event.model.id} ${event.model.version} ${event.model.variant} (${event.model.intendedUse})`;
     case 'finding': {
       const { finding, index, count } = event;
       const boxes = finding.grounding

@@ -9,8 +9,11 @@ import { createHandlers } from '../ipc/handlers';
 import { log } from '../log';
 import { DATABASE_FILE } from '../paths';
 import { serveAppRequest } from '../protocol/serve-app-request';
+import { HASH_CACHE_FILE } from '../services/inference/draft-service';
+import { createInferenceHost } from '../services/inference/inference-host';
 import { Library } from '../services/library';
 import { secureWebPreferences } from '../web-preferences';
+import { utilityInference } from './inference-utility-process';
 import { APP_ORIGIN, hardenContents, hardenSession, isTrustedSender } from './security';
 
 protocol.registerSchemesAsPrivileged([
@@ -22,6 +25,7 @@ if (!app.requestSingleInstanceLock()) app.quit();
 const resources = app.isPackaged ? process.resourcesPath : app.getAppPath();
 const rendererDir = join(app.getAppPath(), 'dist', 'renderer');
 const samplesDir = join(resources, 'samples', 'cxr');
+const modelsDir = join(resources, 'models');
 
 function createWindow(): BrowserWindow {
   const win = new BrowserWindow({
@@ -56,6 +60,10 @@ async function start(): Promise<void> {
     });
   });
 
+  // Started with the first draft: a reader who never drafts never pays for the model.
+  const inference = createInferenceHost(
+    utilityInference(join(app.getAppPath(), 'dist', 'main', 'inference-worker.cjs')),
+  );
   const emit = <E extends EventChannel>(channel: E, payload: EventOf<E>): void => {
     for (const w of BrowserWindow.getAllWindows()) w.webContents.send(channel, payload);
   };
@@ -75,6 +83,11 @@ async function start(): Promise<void> {
         ? await dialog.showOpenDialog(owner, options)
         : await dialog.showOpenDialog(options);
       return result.canceled ? null : result.filePaths;
+    },
+    drafting: {
+      host: inference,
+      modelsDir,
+      hashCacheFile: join(app.getPath('userData'), HASH_CACHE_FILE),
     },
   });
   for (const channel of Object.keys(invokeChannels)) {
@@ -98,7 +111,10 @@ async function start(): Promise<void> {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
-  app.on('will-quit', () => library.close());
+  app.on('will-quit', () => {
+    void inference.dispose();
+    library.close();
+  });
 }
 
 start().catch((err: unknown) => {

@@ -9,6 +9,7 @@ import { headerWarnings, twinWarning } from './dicom/instance-warnings';
 import { parseDicom } from './dicom/parse-dataset';
 import { DEFLATED_LE, inflatePart10, wrapPart10 } from './dicom/part10';
 import { transferSyntaxName } from './dicom/pixels/transfer-syntaxes';
+import { DraftRepository } from './store/draft-repository';
 import { IndexRepository, type StudySort } from './store/index-repository';
 import { openDatabase, type Db } from './store/open-database';
 
@@ -16,6 +17,7 @@ export class UserError extends Error {}
 
 export class Library {
   readonly repo: IndexRepository;
+  readonly drafts: DraftRepository;
   private importing: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -23,6 +25,7 @@ export class Library {
     readonly samplesDir: string | null,
   ) {
     this.repo = new IndexRepository(db);
+    this.drafts = new DraftRepository(db);
   }
 
   static open(databaseFile: string, samplesDir: string | null): Library {

@@ -11,7 +11,8 @@ export type ViewerCommand =
   | { kind: 'rotate'; degrees: 90 | -90 }
   | { kind: 'flip'; axis: 'horizontal' | 'vertical' }
   | { kind: 'image'; step: 1 | -1 }
-  | { kind: 'viewport'; step: 1 | -1 };
+  | { kind: 'viewport'; step: 1 | -1 }
+  | { kind: 'draft' };
 
 export type KeyInput = { key: string; ctrlKey: boolean; metaKey: boolean; altKey: boolean };
 
@@ -35,6 +36,7 @@ const byKey: Readonly<Record<string, ViewerCommand>> = {
   ArrowUp: { kind: 'image', step: -1 },
   ArrowRight: { kind: 'viewport', step: 1 },
   ArrowLeft: { kind: 'viewport', step: -1 },
+  d: { kind: 'draft' },
 };
 
 /** The command for a key press, or null; chords with Ctrl/Meta/Alt are left to the browser. */
@@ -52,4 +54,5 @@ export const hotkeyHelp: readonly string[] = [
   '1 header · 2 lung · 3 mediastinum · 4 bone · 5 full range',
   'r / l rotate · h / v flip',
   '↑ / ↓ image · ← / → viewport',
+  'd draft the report',
 ];

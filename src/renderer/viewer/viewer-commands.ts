@@ -5,7 +5,10 @@ import { presetForHotkey, type WindowLevel } from './presets';
 import { presetsForImage } from './image-presets';
 import { resetInversion } from './photometric-invert';
 
-type ViewportCommand = Exclude<ViewerCommand, { kind: 'viewport' } | { kind: 'toggle-zoom-tool' }>;
+type ViewportCommand = Exclude<
+  ViewerCommand,
+  { kind: 'viewport' } | { kind: 'toggle-zoom-tool' } | { kind: 'draft' }
+>;
 
 export function applyWindow(viewport: StackViewport, window: WindowLevel): void {
   viewport.setProperties({ voiRange: utilities.windowLevel.toLowHighRange(window.width, window.center) });

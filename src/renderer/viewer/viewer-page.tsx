@@ -2,6 +2,8 @@
 import { useState } from 'react';
 import type { StackViewport } from '@cornerstonejs/core';
 import type { Series, Study } from '../../shared/domain';
+import { ReportPanel } from '../report/report-panel';
+import { useDraft } from '../report/use-draft';
 import type { ViewerCommand } from './hotkeys';
 import { applyCommand, applyWindow } from './viewer-commands';
 import { presetsForImage } from './image-presets';
@@ -12,7 +14,7 @@ import { TagBrowser } from './tag-browser/tag-browser';
 import { useHotkeys } from './use-hotkeys';
 import { primaryTool, setPrimaryTool, viewerEngine, type PrimaryTool } from './viewer-engine';
 import { ViewerToolbar } from './viewer-toolbar';
-import { ViewportPane } from './viewport-pane';
+import { ViewportPane, type FindingBoxes } from './viewport-pane';
 import './viewer.css';
 
 type Props = { study: Study; imageBaseUrl: string };
@@ -26,6 +28,8 @@ export function ViewerPage({ study, imageBaseUrl }: Props) {
   const [shown, setShown] = useState<Record<number, StackEntry>>({});
   const [tool, setTool] = useState<PrimaryTool>(primaryTool);
   const [tagsOpen, setTagsOpen] = useState(false);
+  const draft = useDraft(study.id);
+  const [highlighted, setHighlighted] = useState<number | null>(null);
 
   const activeViewport = (): StackViewport | undefined =>
     engine.engine.getViewport(viewportId(active)) as StackViewport | undefined;
@@ -38,6 +42,8 @@ export function ViewerPage({ study, imageBaseUrl }: Props) {
   const dispatch = (command: ViewerCommand) => {
     if (command.kind === 'viewport') {
       if (stacks.length > 0) setActive((a) => (a + command.step + stacks.length) % stacks.length);
+    } else if (command.kind === 'draft') {
+      if (!draft.view.running) draft.start();
     } else if (command.kind === 'toggle-zoom-tool') {
       chooseTool(tool === 'zoom' ? 'windowLevel' : 'zoom');
     } else {
@@ -59,6 +65,10 @@ export function ViewerPage({ study, imageBaseUrl }: Props) {
   const activeImage = activeEntry ? activeViewport()?.getCornerstoneImage() : undefined;
   const presets = activeImage ? presetsForImage(activeImage) : [];
   const seriesById = new Map(study.series.map((s) => [s.id, s]));
+  const { sopInstanceUid, findings } = draft.view;
+  const boxes: FindingBoxes | null = sopInstanceUid
+    ? { sopInstanceUid, findings, highlighted, onHover: setHighlighted }
+    : null;
 
   return (
     <div className="viewer">
@@ -92,12 +102,20 @@ export function ViewerPage({ study, imageBaseUrl }: Props) {
                 active={i === active}
                 onActivate={() => setActive(i)}
                 onImageChange={(entry) => setShown((s) => ({ ...s, [i]: entry }))}
+                boxes={boxes}
               />
             );
           })}
           {stacks.length === 0 && <p className="muted">This study has no images.</p>}
         </main>
         {tagsOpen && <TagBrowser instanceId={activeEntry?.instanceId ?? null} />}
+        <ReportPanel
+          view={draft.view}
+          highlighted={highlighted}
+          onHover={setHighlighted}
+          onDraft={draft.start}
+          onCancel={draft.cancel}
+        />
       </div>
     </div>
   );

@@ -2,6 +2,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { Enums, eventTarget, type StackViewport } from '@cornerstonejs/core';
 import type { Study } from '../../shared/domain';
+import type { Finding } from '../../shared/draft';
+import { BoxOverlay } from '../findings/box-overlay';
 import type { Engine } from './viewer-engine';
 import type { StackEntry, ViewportStack } from './pick-views';
 import { readViewportState, type ViewportState } from './viewport-state';
@@ -17,6 +19,15 @@ type Props = {
   active: boolean;
   onActivate: () => void;
   onImageChange: (entry: StackEntry) => void;
+  boxes: FindingBoxes | null;
+};
+
+/** A draft's findings, drawn over the image they were found on when this pane shows it. */
+export type FindingBoxes = {
+  sopInstanceUid: string;
+  findings: readonly Finding[];
+  highlighted: number | null;
+  onHover: (finding: number | null) => void;
 };
 
 type LoadError = { imageId?: string; error?: { message?: string; status?: number } };
@@ -36,6 +47,7 @@ export function ViewportPane({
   active,
   onActivate,
   onImageChange,
+  boxes,
 }: Props) {
   const element = useRef<HTMLDivElement>(null);
   const [state, setState] = useState<ViewportState | null>(null);
@@ -110,6 +122,15 @@ export function ViewportPane({
     };
   }, [engine, viewportId, stack]);
 
+  const shownInstanceId = state ? stack.entries[state.index]?.instanceId : undefined;
+  const shownSop = study.series
+    .flatMap((s) => s.instances)
+    .find((i) => i.id === shownInstanceId)?.sopInstanceUid;
+  const viewport =
+    boxes && rendered && shownSop === boxes.sopInstanceUid
+      ? (engine.engine.getViewport(viewportId) as StackViewport | undefined)
+      : undefined;
+
   return (
     <div
       className={`viewport-pane${active ? ' active' : ''}`}
@@ -130,6 +151,14 @@ export function ViewportPane({
       onContextMenu={(e) => e.preventDefault()}
     >
       <div ref={element} className="viewport-element" />
+      {viewport && boxes && (
+        <BoxOverlay
+          viewport={viewport}
+          findings={boxes.findings}
+          highlighted={boxes.highlighted}
+          onHover={boxes.onHover}
+        />
+      )}
       <ViewportOverlay study={study} seriesLabel={seriesLabel} state={state} />
       {error && <div className="viewport-error">Could not display this image: {error.message}</div>}
     </div>

@@ -9,6 +9,9 @@ import type { AddressInfo } from 'node:net';
 import { createHandlers } from '../../../src/main/ipc/handlers';
 import { dispatch } from '../../../src/main/ipc/dispatch';
 import { serveAppRequest } from '../../../src/main/protocol/serve-app-request';
+import type { DraftLimits } from '../../../src/main/services/inference/draft-service';
+import { forkInference } from '../../../src/main/services/inference/fork-inference-process';
+import { createInferenceHost } from '../../../src/main/services/inference/inference-host';
 import { Library } from '../../../src/main/services/library';
 import type { EventChannel, EventOf } from '../../../src/shared/ipc-contract';
 
@@ -22,9 +25,16 @@ export type BridgeOptions = {
   /** Folder whose files stand in for dropped files, by name (Electron's webUtils.getPathForFile). */
   dropDir?: string;
   rendererDir?: string;
+  /** Where drafts find their pack (default: the repository's models/). */
+  modelsDir?: string;
+  /** Token budgets of drafts, small for an untrained test pack. */
+  draftLimits?: DraftLimits;
 };
 
 export type Bridge = { url: string; library: Library; close(): Promise<void> };
+
+/** The inference worker from its TypeScript source, as a Node child process (the app's is a utility process). */
+const INFERENCE_WORKER = join(ROOT, 'src/main/services/inference/inference-worker.ts');
 
 async function clientScript(dropDir: string | null): Promise<string> {
   const out = await build({
@@ -58,6 +68,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
   const client = await clientScript(options.dropDir ?? null);
   const listeners = new Set<ServerResponse>();
   let origin = '';
+  const inference = createInferenceHost(forkInference(INFERENCE_WORKER));
 
   const handlers = createHandlers({
     library,
@@ -70,6 +81,13 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
       for (const res of listeners) res.write(data);
     },
     pickPaths: async () => options.pickPaths ?? null,
+    drafting: {
+      host: inference,
+      modelsDir: options.modelsDir ?? join(ROOT, 'models'),
+      hashCacheFile: join(userDataDir, 'model-pack-hashes.json'),
+      threads: 2,
+      ...(options.draftLimits ? { limits: options.draftLimits } : {}),
+    },
   });
 
   const server = createServer(async (req, res) => {
@@ -118,6 +136,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
       for (const res of listeners) res.end();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
+      await inference.dispose();
       library.close();
     },
   };

@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { dispatch } from '../../../src/main/ipc/dispatch';
 import { createHandlers } from '../../../src/main/ipc/handlers';
+import { forkInference } from '../../../src/main/services/inference/fork-inference-process';
+import { createInferenceHost } from '../../../src/main/services/inference/inference-host';
 import { Library } from '../../../src/main/services/library';
 import { SAMPLES } from '../../helpers/paths';
 import { useTempDirs } from '../../helpers/temp-dir';
@@ -17,6 +19,12 @@ function setup(pick: string[] | null = null) {
     imageBaseUrl: 'lightbox://app/image/',
     emit,
     pickPaths: async () => pick,
+    // Started by the first draft, which these tests never ask for.
+    drafting: {
+      host: createInferenceHost(forkInference('inference-worker.cjs')),
+      modelsDir: tempDir(),
+      hashCacheFile: null,
+    },
   });
   return { library, handlers, emit };
 }

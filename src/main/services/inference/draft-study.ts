@@ -57,7 +57,16 @@ export async function draftStudy(request: DraftRequest, context: DraftContext): 
     }),
   );
   const { pack, session, tokenizer } = model;
+  const draftModel = {
+    id: pack.id,
+    version: pack.version,
+    variant: pack.variant,
+    manifestSha256: pack.manifestSha256,
+    checkpointSha256: pack.checkpointSha256,
+    intendedUse: pack.intendedUse,
+  };
   onEvent({ kind: 'provider', choice: model.provider });
+  onEvent({ kind: 'model', model: draftModel });
   checkCancelled();
 
   const image = await resolveDraftImage(request.source);
@@ -176,14 +185,7 @@ export async function draftStudy(request: DraftRequest, context: DraftContext): 
   }
 
   return {
-    model: {
-      id: pack.id,
-      version: pack.version,
-      variant: pack.variant,
-      manifestSha256: pack.manifestSha256,
-      checkpointSha256: pack.checkpointSha256,
-      intendedUse: pack.intendedUse,
-    },
+    model: draftModel,
     provider: model.provider,
     image: {
       ...image,

@@ -51,4 +51,15 @@ export const migrations: readonly string[] = [
   CREATE INDEX instances_sop ON instances(sop_uid);
   CREATE INDEX instances_series ON instances(series_ref);
   `,
+  `
+  CREATE TABLE drafts (
+    id TEXT PRIMARY KEY,
+    study_ref TEXT NOT NULL REFERENCES studies(id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    model_id TEXT NOT NULL,
+    model_version TEXT NOT NULL,
+    json TEXT NOT NULL
+  );
+  CREATE INDEX drafts_study ON drafts(study_ref, created_at);
+  `,
 ];

@@ -1,0 +1,144 @@
+// Drafts of library studies for the app: the study's images from the index, the pack from the models
+// folder, the draft itself in the inference process. Progress goes out as it comes; the finished draft
+// is stored and the study marked drafted. Drafts run one at a time, in the order they were asked for.
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Draft, DraftImage, DraftProgress, DraftRequest, ProviderSetting } from '../../../shared/draft';
+import { UserError, type Library } from '../library';
+import { DraftCancelledByUserError, type InferenceHost } from './inference-host';
+import { pickFrontal } from './pick-image';
+
+export const DEFAULT_PACK = 'lightbox-demo';
+/** In the user data folder, shared with `lightbox draft`, so a pack verified by one is not hashed again. */
+export const HASH_CACHE_FILE = 'model-pack-hashes.json';
+
+export type DraftLimits = { maxNewTokens: number; groundingMaxNewTokens: number };
+
+/** A findings paragraph fits in 512 tokens; a grounding answer is one sentence with a few boxes. */
+const DEFAULT_LIMITS: DraftLimits = { maxNewTokens: 512, groundingMaxNewTokens: 96 };
+
+export type DraftServiceOptions = {
+  host: InferenceHost;
+  library: Library;
+  /** Holds the packs, one folder each: lightbox-demo is drafted with when present, else the first. */
+  modelsDir: string;
+  emit: (progress: DraftProgress) => void;
+  /** Remembers the pack files' sha256 by size and mtime, so a pack is hashed once, not per draft. */
+  hashCacheFile: string | null;
+  threads?: number;
+  limits?: DraftLimits;
+};
+
+const hasManifest = (dir: string): boolean => existsSync(join(dir, 'manifest.json'));
+
+/** The pack drafts use: models/lightbox-demo, else the first pack under models/. */
+export function defaultPack(modelsDir: string): string {
+  const demo = join(modelsDir, DEFAULT_PACK);
+  if (hasManifest(demo)) return demo;
+  let names: string[] = [];
+  try {
+    names = readdirSync(modelsDir, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && hasManifest(join(modelsDir, e.name)))
+      .map((e) => e.name)
+      .sort();
+  } catch {
+    // No models folder: no packs.
+  }
+  if (names[0]) return join(modelsDir, names[0]);
+  throw new UserError(
+    `No model pack is installed: put one in ${modelsDir} (${DEFAULT_PACK} is used when present).`,
+  );
+}
+
+type Job = { draftId: string; studyId: string; request: DraftRequest };
+
+export class DraftService {
+  private queue: Promise<void> = Promise.resolve();
+  private readonly waiting = new Map<string, Job>();
+  private runningId: string | null = null;
+
+  constructor(private readonly options: DraftServiceOptions) {}
+
+  /** Checks what can be checked at once (study, frontal image, pack), then queues the draft. */
+  start(
+    studyId: string,
+    provider: ProviderSetting = 'auto',
+  ): { draftId: string; sopInstanceUid: string | null } {
+    const { library } = this.options;
+    const study = library.getStudy(studyId);
+    const images: DraftImage[] = study.series.flatMap((series) =>
+      series.instances.flatMap((instance) => {
+        const location = library.repo.instance(instance.id);
+        return location
+          ? [{ path: location.path, view: instance.view, sopInstanceUid: instance.sopInstanceUid }]
+          : [];
+      }),
+    );
+    let frontal: DraftImage;
+    try {
+      // The inference process picks the same one from the same list.
+      frontal = pickFrontal(images);
+    } catch (err) {
+      throw new UserError(`This study cannot be drafted: ${(err as Error).message}.`);
+    }
+    const limits = this.options.limits ?? DEFAULT_LIMITS;
+    const job: Job = {
+      draftId: randomBytes(8).toString('hex'),
+      studyId,
+      request: {
+        modelDir: defaultPack(this.options.modelsDir),
+        provider,
+        source: { kind: 'images', images },
+        ...limits,
+        sampling: null,
+        ...(this.options.threads ? { threads: this.options.threads } : {}),
+        hashCacheFile: this.options.hashCacheFile,
+      },
+    };
+    this.waiting.set(job.draftId, job);
+    this.queue = this.queue.then(() => this.run(job));
+    return { draftId: job.draftId, sopInstanceUid: frontal.sopInstanceUid };
+  }
+
+  /** Stops the draft whether it runs or waits; one that already ended is left as it is. */
+  cancel(draftId: string): void {
+    const job = this.waiting.get(draftId);
+    if (job) {
+      this.waiting.delete(draftId);
+      this.send(job, { kind: 'error', message: 'The draft was cancelled.', cancelled: true });
+    } else if (this.runningId === draftId) this.options.host.cancel();
+  }
+
+  latest(studyId: string): Draft | null {
+    return this.options.library.drafts.latest(studyId);
+  }
+
+  private send(job: Job, event: DraftProgress['event']): void {
+    this.options.emit({ draftId: job.draftId, studyId: job.studyId, event });
+  }
+
+  private async run(job: Job): Promise<void> {
+    // Cancelled while it waited.
+    if (!this.waiting.delete(job.draftId)) return;
+    const { host, library } = this.options;
+    this.runningId = job.draftId;
+    try {
+      const draft = await host.draft(job.request, (event) => this.send(job, event));
+      library.drafts.save(job.draftId, job.studyId, draft);
+      // A signed study stays signed: a new draft does not undo the reader's sign-off.
+      if (library.getStudy(job.studyId).status === 'new') library.repo.setStatus(job.studyId, 'drafted');
+      this.send(job, { kind: 'done', draft });
+    } catch (err) {
+      const cancelled = err instanceof DraftCancelledByUserError;
+      const message = cancelled
+        ? 'The draft was cancelled.'
+        : err instanceof Error
+          ? err.message
+          : String(err);
+      this.send(job, { kind: 'error', message, cancelled });
+    } finally {
+      this.runningId = null;
+    }
+  }
+}
