@@ -14,7 +14,7 @@ import { decodePositionIds, ropeIndex } from '../../src/main/services/inference/
 import { PromptTokenizer } from '../../src/main/services/inference/engine/tokenizer';
 import { forkInference } from '../../src/main/services/inference/fork-inference-process';
 import { createInferenceHost } from '../../src/main/services/inference/inference-host';
-import { exportTinyPack, WORKER_SOURCE } from '../../test/main/services/inference/tiny-pack';
+import { exportTinyPack, WORKER_SOURCE } from '../../test/helpers/tiny-pack';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 /** 1024 x 1024: 441 image tokens, a prompt of about 470 tokens. */

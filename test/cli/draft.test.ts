@@ -7,7 +7,7 @@ import { main } from '../../src/cli/index';
 import { draftSchema } from '../../src/shared/draft';
 import { SAMPLES } from '../helpers/paths';
 import { useTempDirs } from '../helpers/temp-dir';
-import { exportTinyPack, WORKER_SOURCE } from '../main/services/inference/tiny-pack';
+import { exportTinyPack, WORKER_SOURCE } from '../helpers/tiny-pack';
 
 const tempDir = useTempDirs();
 const SAMPLE = join(SAMPLES, 'cxr/nih-cxr14-google_DX_implicitLE.dcm');

@@ -9,7 +9,7 @@ import type { Draft, Finding } from '../../src/shared/draft';
 import { startBridge, type Bridge } from './bridge/server';
 import { SAMPLE_DIR, tempDir } from './helpers/fixture-dirs';
 import { expectRendered, shoot, viewport, type Shot } from './helpers/viewport-pixels';
-import { exportTinyPack } from '../main/services/inference/tiny-pack';
+import { exportTinyPack } from '../helpers/tiny-pack';
 
 test.describe.configure({ mode: 'serial' });
 

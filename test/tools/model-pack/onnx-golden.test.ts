@@ -1,6 +1,5 @@
 // The model pack exported from the tiny Qwen3-VL, run from TypeScript in onnxruntime-node (the runtime
 // Lightbox ships), against the outputs of Hugging Face transformers 5.17 for the same image and prompt.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,11 +7,11 @@ import { Template } from '@huggingface/jinja';
 import { Tokenizer } from '@huggingface/tokenizers';
 import ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, ROOT } from '../../helpers/paths';
+import { FIXTURES } from '../../helpers/paths';
+import { exportTinyPack } from '../../helpers/tiny-pack';
 import { float32, int64, readSafetensors, type SafeTensor } from './safetensors';
 
 const REFERENCE = join(FIXTURES, 'qwen3vl/tiny-qwen3vl-a');
-const PYTHON = process.env.LIGHTBOX_PYTHON ?? '/usr/bin/python3';
 const TOLERANCE = 1e-4;
 // prompt fed through the KV cache in chunks ending at the golden logits positions 0, 4, 75 and 92
 const CHUNKS: [number, number][] = [
@@ -67,19 +66,7 @@ describe('model pack exported from the tiny Qwen3-VL', () => {
 
   beforeAll(async () => {
     workDir = mkdtempSync(join(tmpdir(), 'lightbox-pack-'));
-    pack = join(workDir, 'tiny-qwen3vl-a');
-    const args = [
-      '--checkpoint',
-      join(REFERENCE, 'checkpoint'),
-      '--out',
-      pack,
-      '--variants',
-      'fp32',
-      '--threads',
-      '2',
-    ];
-    // progress goes to stderr; on failure execFileSync's error carries it
-    execFileSync(PYTHON, [join(ROOT, 'tools/model-pack/export.py'), ...args], { stdio: 'pipe' });
+    pack = exportTinyPack(workDir, 'tiny-qwen3vl-a');
     tensors = readSafetensors(join(REFERENCE, 'golden/golden.safetensors'));
     const options: ort.InferenceSession.SessionOptions = { intraOpNumThreads: 2, interOpNumThreads: 1 };
     const open = (graph: string) => ort.InferenceSession.create(join(pack, 'onnx', `${graph}.onnx`), options);

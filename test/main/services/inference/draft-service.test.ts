@@ -13,7 +13,7 @@ import {
 } from '../../../../src/main/services/inference/inference-host';
 import { Library } from '../../../../src/main/services/library';
 import { SAMPLES } from '../../../helpers/paths';
-import { exportTinyPack, WORKER_SOURCE } from './tiny-pack';
+import { exportTinyPack, WORKER_SOURCE } from '../../../helpers/tiny-pack';
 
 const SAMPLE = join(SAMPLES, 'cxr/nih-cxr14-google_DX_implicitLE.dcm');
 

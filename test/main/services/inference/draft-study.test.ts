@@ -24,7 +24,7 @@ import {
   type InferenceHost,
 } from '../../../../src/main/services/inference/inference-host';
 import { SAMPLES } from '../../../helpers/paths';
-import { exportTinyPack, WORKER_SOURCE } from './tiny-pack';
+import { exportTinyPack, WORKER_SOURCE } from '../../../helpers/tiny-pack';
 
 const SAMPLE = join(SAMPLES, 'cxr/nih-cxr14-google_DX_implicitLE.dcm');
 

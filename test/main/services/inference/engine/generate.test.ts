@@ -1,11 +1,10 @@
 // The whole engine on the tiny pack exported from the golden checkpoint: the picture prepared, the prompt
 // tokenized and positioned, the image encoded once, prefill and KV-cache decoding, against transformers.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../../../../helpers/paths';
+import { exportTinyPack } from '../../../../helpers/tiny-pack';
 import {
   decodeStep,
   generate,
@@ -16,9 +15,8 @@ import { parseImageProcessorConfig } from '../../../../../src/main/services/infe
 import { preprocessImage } from '../../../../../src/main/services/inference/engine/preprocess-image';
 import { ModelSession } from '../../../../../src/main/services/inference/engine/session';
 import { PromptTokenizer } from '../../../../../src/main/services/inference/engine/tokenizer';
-import { GOLDEN_DIR, goldenImage, goldenJson, goldenTensor } from './golden';
+import { goldenImage, goldenJson, goldenTensor } from './golden';
 
-const PYTHON = process.env.LIGHTBOX_PYTHON ?? '/usr/bin/python3';
 const TOLERANCE = 1e-4;
 const ROPE = { imageTokenId: 151655, visionStartTokenId: 151652, spatialMergeSize: 2 };
 const STOP = [151645];
@@ -45,18 +43,7 @@ describe('engine on the tiny exported pack', () => {
 
   beforeAll(async () => {
     workDir = mkdtempSync(join(tmpdir(), 'lightbox-engine-'));
-    const pack = join(workDir, 'tiny');
-    const args = [
-      '--checkpoint',
-      join(GOLDEN_DIR, 'checkpoint'),
-      '--out',
-      pack,
-      '--variants',
-      'fp32',
-      '--threads',
-      '2',
-    ];
-    execFileSync(PYTHON, [join(ROOT, 'tools/model-pack/export.py'), ...args], { stdio: 'pipe' });
+    const pack = exportTinyPack(workDir);
     const graph = (name: string) => join(pack, 'onnx', `${name}.onnx`);
     session = await ModelSession.open(
       {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPack, PackError } from '../../../../../src/main/services/inference/engine/load-pack';
 import { useTempDirs } from '../../../../helpers/temp-dir';
-import { exportTinyPack } from '../tiny-pack';
+import { exportTinyPack } from '../../../../helpers/tiny-pack';
 
 const tempDir = useTempDirs();
 let workDir: string;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelCache, openModel } from '../../../../../src/main/services/inference/engine/open-model';
-import { exportTinyPack } from '../tiny-pack';
+import { exportTinyPack } from '../../../../helpers/tiny-pack';
 
 let workDir: string;
 let pack: string;

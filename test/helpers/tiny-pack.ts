@@ -2,7 +2,7 @@
 // file that needs a real pack.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { FIXTURES, ROOT } from '../../../helpers/paths';
+import { FIXTURES, ROOT } from './paths';
 
 const PYTHON = process.env.LIGHTBOX_PYTHON ?? '/usr/bin/python3';
 
