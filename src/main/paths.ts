@@ -5,6 +5,8 @@ import { join } from 'node:path';
 
 export const PRODUCT_NAME = 'Lightbox';
 export const DATABASE_FILE = 'lightbox.sqlite';
+/** Model-pack files' sha256 by size and mtime, shared by the app and `lightbox draft`. */
+export const MODEL_HASHES_FILE = 'model-pack-hashes.json';
 
 export function defaultUserDataDir(
   env: NodeJS.ProcessEnv = process.env,

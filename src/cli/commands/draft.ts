@@ -6,7 +6,8 @@ import { readdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { providerSettingSchema, type Draft, type DraftEvent } from '../../shared/draft';
-import { defaultUserDataDir } from '../../main/paths';
+import { defaultUserDataDir, MODEL_HASHES_FILE } from '../../main/paths';
+import { DEFAULT_PACK } from '../../main/services/inference/draft-service';
 import { forkInference } from '../../main/services/inference/fork-inference-process';
 import { createInferenceHost } from '../../main/services/inference/inference-host';
 
@@ -14,11 +15,10 @@ const USAGE =
   'usage: lightbox draft <study folder or DICOM file> --out <draft.json> [--model models/<id>]\n' +
   '                     [--provider auto|cpu|cuda|dml|coreml] [--variant fp32|fp16|q4] [--max-new-tokens N]';
 
-const DEFAULT_MODEL = 'models/lightbox-demo';
+const DEFAULT_MODEL = `models/${DEFAULT_PACK}`;
 const REPORT_TOKENS = 512;
 /** A grounding answer is one sentence with a few boxes. */
 const GROUNDING_TOKENS = 96;
-const HASH_CACHE_FILE = 'model-pack-hashes.json';
 
 function fail(message: string, code = 1): number {
   process.stderr.write(`lightbox draft: ${message}\n`);
@@ -132,7 +132,7 @@ export async function draftCommand(argv: string[]): Promise<number> {
         groundingMaxNewTokens: GROUNDING_TOKENS,
         sampling: null,
         // The app's user data folder, so a pack verified by the app is not hashed again here (and back).
-        hashCacheFile: join(defaultUserDataDir(), HASH_CACHE_FILE),
+        hashCacheFile: join(defaultUserDataDir(), MODEL_HASHES_FILE),
       },
       (event) => {
         const line = progress(event);

@@ -7,9 +7,8 @@ import { invokeChannels, type EventChannel, type EventOf } from '../../shared/ip
 import { dispatch } from '../ipc/dispatch';
 import { createHandlers } from '../ipc/handlers';
 import { log } from '../log';
-import { DATABASE_FILE } from '../paths';
+import { DATABASE_FILE, MODEL_HASHES_FILE } from '../paths';
 import { serveAppRequest } from '../protocol/serve-app-request';
-import { HASH_CACHE_FILE } from '../services/inference/draft-service';
 import { createInferenceHost } from '../services/inference/inference-host';
 import { Library } from '../services/library';
 import { secureWebPreferences } from '../web-preferences';
@@ -87,7 +86,7 @@ async function start(): Promise<void> {
     drafting: {
       host: inference,
       modelsDir,
-      hashCacheFile: join(app.getPath('userData'), HASH_CACHE_FILE),
+      hashCacheFile: join(app.getPath('userData'), MODEL_HASHES_FILE),
     },
   });
   for (const channel of Object.keys(invokeChannels)) {

@@ -10,8 +10,6 @@ import { DraftCancelledByUserError, type InferenceHost } from './inference-host'
 import { pickFrontal } from './pick-image';
 
 export const DEFAULT_PACK = 'lightbox-demo';
-/** In the user data folder, shared with `lightbox draft`, so a pack verified by one is not hashed again. */
-export const HASH_CACHE_FILE = 'model-pack-hashes.json';
 
 export type DraftLimits = { maxNewTokens: number; groundingMaxNewTokens: number };
 
