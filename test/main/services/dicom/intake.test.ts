@@ -5,6 +5,7 @@ import { importPaths } from '../../../../src/main/services/dicom/intake';
 import { IndexRepository } from '../../../../src/main/services/store/index-repository';
 import { openDatabase } from '../../../../src/main/services/store/open-database';
 import { FIXTURES, SAMPLES } from '../../../helpers/paths';
+import { encapsulatedPixelData, imageElements, writeDicom } from '../../../helpers/dicom-writer';
 import { writeSynthetic } from '../../../helpers/synthetic-dicom';
 import { useTempDirs } from '../../../helpers/temp-dir';
 
@@ -79,6 +80,17 @@ describe('intake', () => {
       pixels: new Uint16Array(100),
     });
     writeSynthetic(join(dir, 'good.dcm'), '1.2.3.9.5');
+    const uids = [
+      { tag: 0x00080018, vr: 'UI', value: '1.2.3.9.6' },
+      { tag: 0x0020000d, vr: 'UI', value: '1.2.3.9' },
+      { tag: 0x0020000e, vr: 'UI', value: '1.2.3.9.1' },
+    ];
+    const noFragments = writeDicom({
+      transferSyntax: '1.2.840.10008.1.2.4.50',
+      elements: [...uids, ...imageElements({ rows: 8, columns: 8, bitsAllocated: 8 })],
+      pixelData: { encapsulated: encapsulatedPixelData([]) },
+    });
+    writeFileSync(join(dir, 'no-fragments.dcm'), noFragments);
 
     const report = await importPaths(repo, [dir]);
     const reasons = Object.fromEntries(report.rejected.map((r) => [r.path.split('/').pop(), r.reason]));
@@ -87,6 +99,7 @@ describe('intake', () => {
         'empty.dcm',
         'header-only.dcm',
         'mpeg.dcm',
+        'no-fragments.dcm',
         'no-pixels.dcm',
         'no-study.dcm',
         'notes.txt',
@@ -101,6 +114,7 @@ describe('intake', () => {
       'unsupported pixel encoding: MPEG2 Main Profile / Main Level (1.2.840.10008.1.2.4.100)',
     );
     expect(reasons['no-pixels.dcm']).toMatch(/no pixel data/);
+    expect(reasons['no-fragments.dcm']).toBe('no encapsulated fragments in a compressed transfer syntax');
     expect(reasons['no-study.dcm']).toMatch(/StudyInstanceUID/);
     expect(reasons['short-pixels.dcm']).toBe('pixel data truncated: frame 0 needs 8192 bytes, 200 present');
     expect(reasons['truncated-native.dcm']).toMatch(/truncated|unreadable/);

@@ -5,7 +5,7 @@ import openjphFactory from '@cornerstonejs/codec-openjph/wasmjs';
 import { expect, it } from 'vitest';
 import { parseDicom } from '../../../../../src/main/services/dicom/parse-dataset';
 import { decodeFrame, renderDicom } from '../../../../../src/main/services/dicom/pixels';
-import { encapsulatedPixelData, imageElements, writeDicom } from './dicom-writer';
+import { encapsulatedPixelData, imageElements, writeDicom } from '../../../../helpers/dicom-writer';
 
 type Encoder = {
   getDecodedBuffer(info: object): Uint8Array;

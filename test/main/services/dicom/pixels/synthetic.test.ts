@@ -15,7 +15,7 @@ import {
   rleFrame16,
   writeDicom,
   type DicomElement,
-} from './dicom-writer';
+} from '../../../../helpers/dicom-writer';
 
 const EXPLICIT_LE = '1.2.840.10008.1.2.1';
 const BIG_ENDIAN = '1.2.840.10008.1.2.2';
