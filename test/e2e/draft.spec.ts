@@ -271,6 +271,7 @@ test('a stored draft draws its boxes on the image pixels through zoom, rotation 
   await expect(panel().getByTestId('finding-box-count')).toHaveText(['2 boxes', '0 boxes', '1 box']);
   await expect(panel().getByTestId('finding').nth(2)).toContainText('x2 is less than x1');
   await expectBoxesAt({ scale: 1, rotation: 0, flip: false });
+  await page.screenshot({ path: 'test-results/draft-boxes.png' });
 
   await page.keyboard.press('+');
   await expectBoxesAt({ scale: 1.25, rotation: 0, flip: false });
