@@ -20,11 +20,6 @@ await Promise.all([
   build({ ...common, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli/index.cjs' }),
   build({
     ...common,
-    entryPoints: ['src/main/services/dicom/pixels/render-worker.ts'],
-    outfile: 'dist/main/render-worker.cjs',
-  }),
-  build({
-    ...common,
     entryPoints: ['src/main/services/inference/inference-worker.ts'],
     outfile: 'dist/main/inference-worker.cjs',
   }),

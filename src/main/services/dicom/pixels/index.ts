@@ -8,4 +8,3 @@ export { renderGrayscale, windowFunction, type Rendition, type RenditionInfo } f
 export { parseWindowOption, type WindowRequest } from './window-option';
 export { encodeGrayPng } from './png';
 export { renderDicom, renderFile, type FileRendition, type RenderOptions } from './render-file';
-export { createRenderPool, type RenderPool, type RenderPoolOptions } from './render-pool';
