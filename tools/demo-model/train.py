@@ -1,0 +1,293 @@
+"""Train the demo Qwen3-VL (PLAN.md sizes) from scratch on a pre-tokenised synthetic-findings set, on the CPU.
+
+    /usr/bin/python3 tools/demo-model/make_dataset.py --seed 1 --count 4000 --out /tmp/demo-train --size 256
+    node --import tsx tools/demo-model/prepare_tokens.ts /tmp/demo-train
+    /usr/bin/python3 tools/demo-model/train.py --data /tmp/demo-train --out /tmp/demo-run --steps 2000 --threads 2
+
+Writes OUT/checkpoint/ (Hugging Face layout: config.json, model.safetensors through the repository's
+safetensors_io, preprocessor_config.json with min/max pixels 65,536, generation_config.json) every
+--save-minutes and at the end, OUT/state.pt (weights, AdamW state, step, RNG) to resume (run the same
+command again: it continues from OUT/state.pt), and OUT/train.log (the loss curve, also on stdout,
+every --log-every steps). The forward pass is the repository's reference (tools/model-pack/modelpack,
+unmodified) with trainable weights under the checkpoint's tensor names; the tied vocabulary projection is
+applied only at answer positions (loss on answer tokens, <|im_end|> included). Deterministic: data order
+and initialisation come from --seed; the same command on the same machine gives the same weights.
+--deadline HH:MM (UTC) stops early, saving, if the wall clock passes it (noted in the log).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "model-pack"))
+from measure_step import build, demo_config  # noqa: E402
+from modelpack.checkpoint import LM_HEAD, TEXT  # noqa: E402
+from modelpack.reference import rope_index  # noqa: E402
+from modelpack.reference_text import rms_norm  # noqa: E402
+from modelpack import safetensors_io  # noqa: E402
+
+PATCH, TEMPORAL, MERGE = 16, 2, 2
+PREPROCESSOR = {
+    "image_processor_type": "Qwen2VLImageProcessorFast",
+    "patch_size": PATCH,
+    "temporal_patch_size": TEMPORAL,
+    "merge_size": MERGE,
+    "image_mean": [0.5, 0.5, 0.5],
+    "image_std": [0.5, 0.5, 0.5],
+    "min_pixels": 65536,
+    "max_pixels": 65536,
+    "size": {"shortest_edge": 65536, "longest_edge": 65536},
+    "do_resize": True,
+    "resample": 3,
+    "do_rescale": True,
+    "rescale_factor": 1 / 255,
+    "do_normalize": True,
+    "do_convert_rgb": True,
+}
+GENERATION = {"eos_token_id": [151645, 151643], "pad_token_id": 151643, "do_sample": False}
+
+
+def level_table() -> np.ndarray:
+    """float32 value of each 8-bit level, as preprocess-image.ts computes it: (v - mean/r) / (std/r)."""
+    f = np.float32
+    inv = f(1 / (1 / 255))  # double division, then float32, as the TS
+    mean, std = f(f(0.5) * inv), f(f(0.5) * inv)
+    # Division in float64 then rounded to float32, as Math.fround(a / b) does in the TS.
+    return np.array([f(float(f(f(v) - mean)) / float(std)) for v in range(256)], np.float32)
+
+
+LEVELS = level_table()
+
+
+def patchify(grey: np.ndarray) -> np.ndarray:
+    """[H, W] uint8 (already resized) -> pixel_values [patches, 3*T*P*P] in preprocess-image.ts's order."""
+    h, w = grey.shape
+    gh, gw = h // PATCH, w // PATCH
+    v = LEVELS[grey]  # [H, W]
+    # [gh/M, M, P, gw/M, M, P] -> (hb, wb, m1, m2, p1, p2)
+    x = v.reshape(gh // MERGE, MERGE, PATCH, gw // MERGE, MERGE, PATCH).transpose(0, 3, 1, 4, 2, 5)
+    x = x.reshape(gh * gw, 1, 1, PATCH * PATCH)
+    x = np.broadcast_to(x, (gh * gw, 3, TEMPORAL, PATCH * PATCH))
+    return np.ascontiguousarray(x.reshape(gh * gw, 3 * TEMPORAL * PATCH * PATCH))
+
+
+class Data:
+    def __init__(self, root: Path, report_weight: float):
+        prep = root / "prepared"
+        index = json.loads((prep / "index.json").read_text())
+        self.samples = index["samples"]
+        self.pixels = np.fromfile(prep / "pixels.u8", dtype=np.uint8)
+        self.im_end = index["im_end"]
+        # One example per (sample, task); report examples repeated by report_weight (fractional part drawn).
+        self.examples: list[tuple[int, int]] = []
+        for si, s in enumerate(self.samples):
+            for ti, t in enumerate(s["tasks"]):
+                self.examples.append((si, ti))
+        self.report_weight = report_weight
+
+    def epoch_order(self, rng: np.random.Generator) -> list[tuple[int, int]]:
+        ex = list(self.examples)
+        extra = [e for e in self.examples if self.samples[e[0]]["tasks"][e[1]]["task"] == "report_generation"]
+        w = self.report_weight - 1.0
+        while w > 0:
+            take = [e for e in extra if rng.random() < min(1.0, w)]
+            ex += take
+            w -= 1.0
+        perm = rng.permutation(len(ex))
+        return [ex[i] for i in perm]
+
+    def grey(self, si: int) -> np.ndarray:
+        s = self.samples[si]
+        n = s["height"] * s["width"]
+        return self.pixels[s["offset"] : s["offset"] + n].reshape(s["height"], s["width"])
+
+    def batch(self, items: list[tuple[int, int]]):
+        seqs, answer_lens = [], []
+        for si, ti in items:
+            t = self.samples[si]["tasks"][ti]
+            seqs.append(t["prompt"] + t["answer"])
+            answer_lens.append(len(t["answer"]))
+        s = max(len(q) for q in seqs)
+        ids = torch.full((len(seqs), s), self.im_end, dtype=torch.long)
+        target_mask = torch.zeros((len(seqs), s), dtype=torch.bool)
+        for i, q in enumerate(seqs):
+            ids[i, : len(q)] = torch.tensor(q)
+            target_mask[i, len(q) - answer_lens[i] : len(q)] = True
+        pv = torch.from_numpy(np.concatenate([patchify(self.grey(si)) for si, _ in items]))
+        thw = torch.tensor([[1, self.samples[si]["height"] // PATCH, self.samples[si]["width"] // PATCH] for si, _ in items])
+        return ids, target_mask, pv, thw
+
+
+def forward_loss(config, w, vision, text, ids, target_mask, pv, thw):
+    v = vision(pv, thw)
+    mask = ids == config.image_token_id
+    embeds = text.embed(ids).clone()
+    embeds[mask] = v["image_features"]
+    pos, _ = rope_index(config, ids, thw)
+    b, s = ids.shape
+    allowed = torch.tril(torch.ones(s, s, dtype=torch.bool))[None, None]
+    causal = torch.zeros(allowed.shape).masked_fill(~allowed, torch.finfo(torch.float32).min)
+    cos, sin = text.rotary(pos)
+    x = embeds
+    for i in range(text.c.num_hidden_layers):
+        x, _ = text.layer(x, i, cos, sin, causal, None)
+        if i < len(v["deepstack"]):
+            x = x.clone()
+            x[mask] += v["deepstack"][i]
+    # Position p predicts token p+1: hidden states just before each answer token.
+    pred_mask = torch.zeros_like(target_mask)
+    pred_mask[:, :-1] = target_mask[:, 1:]
+    h = rms_norm(x[pred_mask], w(TEXT + "norm.weight"), text.c.rms_norm_eps)
+    logits = F.linear(h, w(LM_HEAD))
+    return F.cross_entropy(logits, ids[target_mask])
+
+
+def save_checkpoint(out: Path, raw_config: dict, params: dict[str, torch.Tensor], meta: dict) -> None:
+    ck = out / "checkpoint"
+    tmp = out / "checkpoint.tmp"
+    tmp.mkdir(parents=True, exist_ok=True)
+    (tmp / "config.json").write_text(json.dumps(raw_config, indent=2) + "\n")
+    (tmp / "preprocessor_config.json").write_text(json.dumps(PREPROCESSOR, indent=2) + "\n")
+    (tmp / "generation_config.json").write_text(json.dumps(GENERATION, indent=2) + "\n")
+    tensors = {k: p.detach().numpy().astype(np.float32) for k, p in sorted(params.items())}
+    safetensors_io.write(tmp / "model.safetensors", tensors, {"format": "pt", **{k: str(v) for k, v in meta.items()}})
+    if ck.exists():
+        for f in ck.iterdir():
+            f.unlink()
+        ck.rmdir()
+    tmp.rename(ck)
+
+
+def lr_at(step: int, total: int, peak: float, warmup: int, floor: float) -> float:
+    if step < warmup:
+        return peak * (step + 1) / warmup
+    p = min(1.0, (step - warmup) / max(1, total - warmup))
+    return floor + (peak - floor) * 0.5 * (1 + math.cos(math.pi * p))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, required=True)
+    ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--steps", type=int, default=2000)
+    ap.add_argument("--batch", type=int, default=8)
+    ap.add_argument("--lr", type=float, default=3e-3)
+    ap.add_argument("--lr-floor", type=float, default=1e-4)
+    ap.add_argument("--warmup", type=int, default=60)
+    ap.add_argument("--weight-decay", type=float, default=0.01)
+    ap.add_argument("--report-weight", type=float, default=1.5, help="report examples per image (>= 1)")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--hidden", type=int, default=64)
+    ap.add_argument("--log-every", type=int, default=25)
+    ap.add_argument("--save-minutes", type=float, default=10.0)
+    ap.add_argument("--deadline", help="HH:MM UTC: save and stop if the clock passes it")
+    ap.add_argument("--grad-clip", type=float, default=1.0)
+    a = ap.parse_args(argv)
+
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    a.out.mkdir(parents=True, exist_ok=True)
+    log = open(a.out / "train.log", "a")
+
+    def say(msg: str) -> None:
+        print(msg, flush=True)
+        log.write(msg + "\n")
+        log.flush()
+
+    raw = demo_config(a.hidden)
+    config, params, w, vision, text = build(raw, seed=a.seed)
+    opt = torch.optim.AdamW(params.values(), lr=a.lr, betas=(0.9, 0.98), weight_decay=a.weight_decay)
+    data = Data(a.data, a.report_weight)
+    step, epoch, pos = 0, 0, 0
+    state_path = a.out / "state.pt"
+    if state_path.exists():
+        st = torch.load(state_path)
+        with torch.no_grad():
+            for k, p in params.items():
+                p.copy_(st["params"][k])
+        opt.load_state_dict(st["opt"])
+        step, epoch, pos = st["step"], st["epoch"], st["pos"]
+        torch.set_rng_state(st["torch_rng"])
+        say(f"resumed from {state_path} at step {step} (epoch {epoch}, position {pos})")
+    else:
+        say(f"start: {json.dumps(vars(a), default=str)}")
+        say(f"examples per epoch ~{len(data.examples)} from {len(data.samples)} images; params {sum(p.numel() for p in params.values())}")
+    order = data.epoch_order(np.random.default_rng([a.seed, epoch]))
+
+    deadline = None
+    if a.deadline:
+        hh, mm = map(int, a.deadline.split(":"))
+        now = dt.datetime.now(dt.timezone.utc)
+        deadline = now.replace(hour=hh, minute=mm, second=0, microsecond=0)
+
+    def save(reason: str) -> None:
+        torch.save(
+            {
+                "params": {k: p.detach().clone() for k, p in params.items()},
+                "opt": opt.state_dict(),
+                "step": step,
+                "epoch": epoch,
+                "pos": pos,
+                "torch_rng": torch.get_rng_state(),
+                "args": vars(a),
+            },
+            str(state_path) + ".tmp",
+        )
+        Path(str(state_path) + ".tmp").rename(state_path)
+        save_checkpoint(a.out, raw, params, {"step": step, "seed": a.seed, "data": str(a.data)})
+        say(f"saved step {step} ({reason}) to {a.out / 'checkpoint'}")
+
+    last_save = time.time()
+    t0 = time.time()
+    window: list[float] = []
+    while step < a.steps:
+        if pos + a.batch > len(order):
+            epoch, pos = epoch + 1, 0
+            order = data.epoch_order(np.random.default_rng([a.seed, epoch]))
+            say(f"epoch {epoch}")
+        items = order[pos : pos + a.batch]
+        pos += a.batch
+        lr = lr_at(step, a.steps, a.lr, a.warmup, a.lr_floor)
+        for g in opt.param_groups:
+            g["lr"] = lr
+        ids, tmask, pv, thw = data.batch(items)
+        opt.zero_grad(set_to_none=True)
+        loss = forward_loss(config, w, vision, text, ids, tmask, pv, thw)
+        loss.backward()
+        if a.grad_clip:
+            torch.nn.utils.clip_grad_norm_(list(params.values()), a.grad_clip)
+        opt.step()
+        step += 1
+        window.append(float(loss))
+        if step % a.log_every == 0 or step == a.steps:
+            el = time.time() - t0
+            say(
+                f"step {step:5d}  loss {np.mean(window):.4f}  lr {lr:.2e}  epoch {epoch}  "
+                f"{el / max(1, len(window)):.2f}s/step  {dt.datetime.now(dt.timezone.utc):%H:%M:%S}"
+            )
+            window, t0 = [], time.time()
+        if time.time() - last_save > a.save_minutes * 60:
+            save("periodic")
+            last_save = time.time()
+        if deadline and dt.datetime.now(dt.timezone.utc) >= deadline:
+            save(f"deadline {a.deadline} reached before step {a.steps}")
+            return 0
+    save("end")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
