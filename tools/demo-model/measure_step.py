@@ -118,6 +118,22 @@ def batch(config, b: int, side: int, prompt: int, answer: int, seed: int = 0):
     return ids, pixel_values, thw, answer
 
 
+def decoder_hidden(text, embeds, pos, mask, deepstack):
+    """The decoder's own layers without the final norm and vocabulary projection, so a training loss
+    can project only the positions it needs (the 151,936-wide head dominates the step otherwise)."""
+    s = embeds.shape[1]
+    allowed = torch.tril(torch.ones(s, s, dtype=torch.bool))[None, None]
+    causal = torch.zeros(allowed.shape).masked_fill(~allowed, torch.finfo(torch.float32).min)
+    cos, sin = text.rotary(pos)
+    x = embeds
+    for i in range(text.c.num_hidden_layers):
+        x, _ = text.layer(x, i, cos, sin, causal, None)
+        if i < len(deepstack):
+            x = x.clone()
+            x[mask] += deepstack[i]
+    return x
+
+
 def step(config, w, vision, text, ids, pixel_values, thw, answer: int, answer_only: bool):
     v = vision(pixel_values, thw)
     mask = ids == config.image_token_id
@@ -130,16 +146,7 @@ def step(config, w, vision, text, ids, pixel_values, thw, answer: int, answer_on
     if not answer_only:
         logits, _ = text(embeds, pos, attn, None, mask, v["deepstack"])
         return F.cross_entropy(logits[:, s - answer - 1 : s - 1].reshape(-1, logits.shape[-1]), targets.reshape(-1))
-    # The decoder's own pieces, with the vocabulary projection only where the loss needs it.
-    allowed = torch.tril(torch.ones(s, s, dtype=torch.bool))[None, None]
-    causal = torch.zeros(allowed.shape).masked_fill(~allowed, torch.finfo(torch.float32).min)
-    cos, sin = text.rotary(pos)
-    x = embeds
-    for i in range(text.c.num_hidden_layers):
-        x, _ = text.layer(x, i, cos, sin, causal, None)
-        if i < len(v["deepstack"]):
-            x = x.clone()
-            x[mask] += v["deepstack"][i]
+    x = decoder_hidden(text, embeds, pos, mask, v["deepstack"])
     x = rms_norm(x[:, s - answer - 1 : s - 1], w(TEXT + "norm.weight"), text.c.rms_norm_eps)
     logits = F.linear(x, w(LM_HEAD))
     return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))

@@ -32,7 +32,7 @@ import torch.nn.functional as F
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "model-pack"))
-from measure_step import build, demo_config  # noqa: E402
+from measure_step import build, decoder_hidden, demo_config  # noqa: E402
 from modelpack.checkpoint import LM_HEAD, TEXT  # noqa: E402
 from modelpack.reference import rope_index  # noqa: E402
 from modelpack.reference_text import rms_norm  # noqa: E402
@@ -136,16 +136,7 @@ def forward_loss(config, w, vision, text, ids, target_mask, pv, thw):
     embeds = text.embed(ids).clone()
     embeds[mask] = v["image_features"]
     pos, _ = rope_index(config, ids, thw)
-    b, s = ids.shape
-    allowed = torch.tril(torch.ones(s, s, dtype=torch.bool))[None, None]
-    causal = torch.zeros(allowed.shape).masked_fill(~allowed, torch.finfo(torch.float32).min)
-    cos, sin = text.rotary(pos)
-    x = embeds
-    for i in range(text.c.num_hidden_layers):
-        x, _ = text.layer(x, i, cos, sin, causal, None)
-        if i < len(v["deepstack"]):
-            x = x.clone()
-            x[mask] += v["deepstack"][i]
+    x = decoder_hidden(text, embeds, pos, mask, v["deepstack"])
     # Position p predicts token p+1: hidden states just before each answer token.
     pred_mask = torch.zeros_like(target_mask)
     pred_mask[:, :-1] = target_mask[:, 1:]
