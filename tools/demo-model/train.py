@@ -10,7 +10,11 @@ safetensors_io, preprocessor_config.json with min/max pixels 65,536, generation_
 command again: it continues from OUT/state.pt), and OUT/train.log (the loss curve, also on stdout,
 every --log-every steps). The forward pass is the repository's reference (tools/model-pack/modelpack,
 unmodified) with trainable weights under the checkpoint's tensor names; the tied vocabulary projection is
-applied only at answer positions (loss on answer tokens, <|im_end|> included). Deterministic: data order
+applied only at answer positions (loss on answer tokens, <|im_end|> included). Only the rows of the token
+ids the data set uses are trained; every other row of the tied table stays zero, so its logit is exactly 0 and
+the full-vocabulary softmax is computed exactly as the used logits plus one constant log(unused count).
+Every --probe-every steps the loss on a fixed batch is logged with the true images and with the images
+shuffled within the batch: the gap shows whether the model reads the image. Deterministic: data order
 and initialisation come from --seed; the same command on the same machine gives the same weights.
 --deadline HH:MM (UTC) stops early, saving, if the wall clock passes it (noted in the log).
 """
@@ -39,6 +43,7 @@ from modelpack.reference_text import rms_norm  # noqa: E402
 from modelpack import safetensors_io  # noqa: E402
 
 PATCH, TEMPORAL, MERGE = 16, 2, 2
+EMBED = TEXT + "embed_tokens.weight"
 PREPROCESSOR = {
     "image_processor_type": "Qwen2VLImageProcessorFast",
     "patch_size": PATCH,
@@ -84,12 +89,21 @@ def patchify(grey: np.ndarray) -> np.ndarray:
 
 
 class Data:
-    def __init__(self, root: Path, report_weight: float):
+    def __init__(self, root: Path, report_weight: float, vocab: int):
         prep = root / "prepared"
         index = json.loads((prep / "index.json").read_text())
         self.samples = index["samples"]
         self.pixels = np.fromfile(prep / "pixels.u8", dtype=np.uint8)
         self.im_end = index["im_end"]
+        used = {self.im_end, *GENERATION["eos_token_id"]}
+        for s in self.samples:
+            for t in s["tasks"]:
+                used.update(t["prompt"])
+                used.update(t["answer"])
+        self.used = torch.tensor(sorted(used), dtype=torch.long)
+        # Full id -> row of the trained sub-table (-1: never seen, row stays zero).
+        self.compact = torch.full((vocab,), -1, dtype=torch.long)
+        self.compact[self.used] = torch.arange(len(self.used))
         # One example per (sample, task); report examples repeated by report_weight (fractional part drawn).
         self.examples: list[tuple[int, int]] = []
         for si, s in enumerate(self.samples):
@@ -130,10 +144,10 @@ class Data:
         return ids, target_mask, pv, thw
 
 
-def forward_loss(config, w, vision, text, ids, target_mask, pv, thw):
+def forward_loss(config, w, vision, text, data, ids, target_mask, pv, thw):
     v = vision(pv, thw)
     mask = ids == config.image_token_id
-    embeds = text.embed(ids).clone()
+    embeds = text.embed(data.compact[ids]).clone()
     embeds[mask] = v["image_features"]
     pos, _ = rope_index(config, ids, thw)
     x = decoder_hidden(text, embeds, pos, mask, v["deepstack"])
@@ -141,8 +155,19 @@ def forward_loss(config, w, vision, text, ids, target_mask, pv, thw):
     pred_mask = torch.zeros_like(target_mask)
     pred_mask[:, :-1] = target_mask[:, 1:]
     h = rms_norm(x[pred_mask], w(TEXT + "norm.weight"), text.c.rms_norm_eps)
-    logits = F.linear(h, w(LM_HEAD))
-    return F.cross_entropy(logits, ids[target_mask])
+    used_logits = F.linear(h, w(LM_HEAD))
+    # The unused rows are zero: their logits are 0, and together they add log(count) to the partition.
+    unused = config.text.vocab_size - used_logits.shape[1]
+    logits = torch.cat([used_logits, torch.full((h.shape[0], 1), math.log(unused))], dim=1)
+    return F.cross_entropy(logits, data.compact[ids[target_mask]])
+
+
+def full_params(params: dict[str, torch.Tensor], data: Data, vocab: int) -> dict[str, torch.Tensor]:
+    out = {k: p.detach() for k, p in params.items()}
+    table = torch.zeros(vocab, out[EMBED].shape[1])
+    table[data.used] = out[EMBED]
+    out[EMBED] = table
+    return out
 
 
 def save_checkpoint(out: Path, raw_config: dict, params: dict[str, torch.Tensor], meta: dict) -> None:
@@ -152,7 +177,7 @@ def save_checkpoint(out: Path, raw_config: dict, params: dict[str, torch.Tensor]
     (tmp / "config.json").write_text(json.dumps(raw_config, indent=2) + "\n")
     (tmp / "preprocessor_config.json").write_text(json.dumps(PREPROCESSOR, indent=2) + "\n")
     (tmp / "generation_config.json").write_text(json.dumps(GENERATION, indent=2) + "\n")
-    tensors = {k: p.detach().numpy().astype(np.float32) for k, p in sorted(params.items())}
+    tensors = {k: p.numpy().astype(np.float32) for k, p in sorted(params.items())}
     safetensors_io.write(tmp / "model.safetensors", tensors, {"format": "pt", **{k: str(v) for k, v in meta.items()}})
     if ck.exists():
         for f in ck.iterdir():
@@ -174,9 +199,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--steps", type=int, default=2000)
     ap.add_argument("--batch", type=int, default=8)
-    ap.add_argument("--lr", type=float, default=3e-3)
-    ap.add_argument("--lr-floor", type=float, default=1e-4)
-    ap.add_argument("--warmup", type=int, default=60)
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--lr-floor", type=float, default=5e-5)
+    ap.add_argument("--warmup", type=int, default=100)
+    ap.add_argument("--rope-theta", type=float, default=10000.0, help="text M-RoPE theta (head_dim 16)")
+    ap.add_argument("--probe-every", type=int, default=250)
     ap.add_argument("--weight-decay", type=float, default=0.01)
     ap.add_argument("--report-weight", type=float, default=1.5, help="report examples per image (>= 1)")
     ap.add_argument("--seed", type=int, default=0)
@@ -199,9 +226,13 @@ def main(argv: list[str] | None = None) -> int:
         log.flush()
 
     raw = demo_config(a.hidden)
+    raw["text_config"]["rope_parameters"]["rope_theta"] = a.rope_theta
+    vocab = raw["text_config"]["vocab_size"]
+    data = Data(a.data, a.report_weight, vocab)
     config, params, w, vision, text = build(raw, seed=a.seed)
+    with torch.no_grad():
+        params[EMBED] = params[EMBED][data.used].clone().requires_grad_()
     opt = torch.optim.AdamW(params.values(), lr=a.lr, betas=(0.9, 0.98), weight_decay=a.weight_decay)
-    data = Data(a.data, a.report_weight)
     step, epoch, pos = 0, 0, 0
     state_path = a.out / "state.pt"
     if state_path.exists():
@@ -216,6 +247,19 @@ def main(argv: list[str] | None = None) -> int:
     else:
         say(f"start: {json.dumps(vars(a), default=str)}")
         say(f"examples per epoch ~{len(data.examples)} from {len(data.samples)} images; params {sum(p.numel() for p in params.values())}")
+        say(f"vocabulary rows trained: {len(data.used)} of {vocab}")
+    probe_items = data.epoch_order(np.random.default_rng([a.seed, 10_000]))[:32]
+    probe = data.batch(probe_items)
+    shuffled = torch.from_numpy(np.random.default_rng(a.seed).permutation(len(probe_items)))
+
+    def image_use() -> str:
+        ids, tmask, pv, thw = probe
+        per = pv.shape[0] // len(probe_items)  # every probe image has the same patch count
+        pv_shuf = pv.reshape(len(probe_items), per, -1)[shuffled].reshape(pv.shape)
+        with torch.no_grad():
+            true = float(forward_loss(config, w, vision, text, data, ids, tmask, pv, thw))
+            shuf = float(forward_loss(config, w, vision, text, data, ids, tmask, pv_shuf, thw))
+        return f"probe loss true images {true:.4f} / shuffled {shuf:.4f} (gap {shuf - true:+.4f})"
     order = data.epoch_order(np.random.default_rng([a.seed, epoch]))
 
     deadline = None
@@ -238,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
             str(state_path) + ".tmp",
         )
         Path(str(state_path) + ".tmp").rename(state_path)
-        save_checkpoint(a.out, raw, params, {"step": step, "seed": a.seed, "data": str(a.data)})
+        save_checkpoint(a.out, raw, full_params(params, data, vocab), {"step": step, "seed": a.seed, "data": str(a.data)})
         say(f"saved step {step} ({reason}) to {a.out / 'checkpoint'}")
 
     last_save = time.time()
@@ -256,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
             g["lr"] = lr
         ids, tmask, pv, thw = data.batch(items)
         opt.zero_grad(set_to_none=True)
-        loss = forward_loss(config, w, vision, text, ids, tmask, pv, thw)
+        loss = forward_loss(config, w, vision, text, data, ids, tmask, pv, thw)
         loss.backward()
         if a.grad_clip:
             torch.nn.utils.clip_grad_norm_(list(params.values()), a.grad_clip)
@@ -270,6 +314,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"{el / max(1, len(window)):.2f}s/step  {dt.datetime.now(dt.timezone.utc):%H:%M:%S}"
             )
             window, t0 = [], time.time()
+        if step % a.probe_every == 0:
+            say(f"step {step:5d}  {image_use()}")
         if time.time() - last_save > a.save_minutes * 60:
             save("periodic")
             last_save = time.time()
