@@ -179,8 +179,26 @@ export const draftEventSchema = z.discriminatedUnion('kind', [
 ]);
 export type DraftEvent = z.infer<typeof draftEventSchema>;
 
+/** "Ground this": one phrase-grounding prompt on one image, outside a draft. */
+export const groundRequestSchema = draftRequestSchema
+  .pick({ modelDir: true, provider: true, variant: true, threads: true, hashCacheFile: true })
+  .extend({
+    image: draftImageSchema,
+    phrase: z.string().min(1).max(300),
+    maxNewTokens: z.number().int().positive(),
+  });
+export type GroundRequest = z.infer<typeof groundRequestSchema>;
+
+export const groundResultSchema = z.object({
+  boxes: z.array(boxSchema),
+  dropped: z.array(droppedBoxSchema),
+  rawText: z.string(),
+});
+export type GroundResult = z.infer<typeof groundResultSchema>;
+
 export const toInferenceSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('draft'), id: z.number().int(), request: draftRequestSchema }),
+  z.object({ type: z.literal('ground'), id: z.number().int(), request: groundRequestSchema }),
   z.object({ type: z.literal('cancel'), id: z.number().int() }),
 ]);
 export type ToInference = z.infer<typeof toInferenceSchema>;
@@ -190,6 +208,7 @@ export const fromInferenceSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('event'), id: z.number().int(), event: draftEventSchema }),
   z.object({ type: z.literal('done'), id: z.number().int(), draft: draftSchema }),
+  z.object({ type: z.literal('grounded'), id: z.number().int(), result: groundResultSchema }),
   z.object({ type: z.literal('failed'), id: z.number().int(), message: z.string(), cancelled: z.boolean() }),
 ]);
 export type FromInference = z.infer<typeof fromInferenceSchema>;

@@ -9,9 +9,18 @@ import {
   studySummarySchema,
   tagDumpSchema,
 } from './domain';
-import { draftProgressSchema, draftSchema, providerSettingSchema } from './draft';
+import {
+  boxSchema,
+  draftProgressSchema,
+  draftSchema,
+  droppedBoxSchema,
+  providerSettingSchema,
+} from './draft';
+import { exportFormatSchema, exportSummarySchema, modelQualitySchema, qualityPointSchema } from './feedback';
+import { readerProfileSchema, readingOpSchema, readingSchema, roleSchema } from './reading';
 
 const path = z.string().min(1).max(4096);
+const revision = z.number().int().nonnegative();
 
 export const studySortKeySchema = z.enum(['patientName', 'studyDate', 'modalities', 'status', 'importedAt']);
 
@@ -64,6 +73,85 @@ export const invokeChannels = {
   'drafts:get': {
     args: z.object({ studyId: idSchema }).strict(),
     result: draftSchema.nullable(),
+  },
+  /** "Ground this": the model's boxes for a phrase on the reading's image (phrase-grounding task). */
+  'drafts:ground': {
+    args: z.object({ studyId: idSchema, phrase: z.string().trim().min(1).max(300) }).strict(),
+    result: z.object({ boxes: z.array(boxSchema), dropped: z.array(droppedBoxSchema), rawText: z.string() }),
+  },
+  /** null until a profile exists (the renderer then asks for one). */
+  'profile:get': {
+    args: z.object({}).strict(),
+    result: readerProfileSchema.nullable(),
+  },
+  /** Refused when the site configuration fixes the profile. */
+  'profile:set': {
+    args: z.object({ displayName: z.string().trim().min(1).max(200), role: roleSchema }).strict(),
+    result: readerProfileSchema,
+  },
+  /** The study's current reading, started from its latest draft (or empty) when there is none. */
+  'reading:open': {
+    args: z.object({ studyId: idSchema }).strict(),
+    result: readingSchema,
+  },
+  /** Applies one edit; refused if `revision` is not the stored one (another window changed it). */
+  'reading:apply': {
+    args: z.object({ studyId: idSchema, revision, op: readingOpSchema }).strict(),
+    result: readingSchema,
+  },
+  'reading:undo': {
+    args: z.object({ studyId: idSchema, revision }).strict(),
+    result: readingSchema,
+  },
+  'reading:redo': {
+    args: z.object({ studyId: idSchema, revision }).strict(),
+    result: readingSchema,
+  },
+  /** Radiologists only: the reading becomes read-only and a feedback record is written. */
+  'reading:sign': {
+    args: z.object({ studyId: idSchema, revision }).strict(),
+    result: readingSchema,
+  },
+  /** Annotators only: submits the box corrections as a feedback record; read-only afterwards. */
+  'reading:submit': {
+    args: z.object({ studyId: idSchema, revision }).strict(),
+    result: readingSchema,
+  },
+  /** A new version from the signed one: an amendment (radiologist) or a box correction (annotator). */
+  'reading:revise': {
+    args: z.object({ studyId: idSchema }).strict(),
+    result: readingSchema,
+  },
+  /** Flags the study's feedback records as not for training (or clears the flag). */
+  'reading:exclude': {
+    args: z
+      .object({ studyId: idSchema, excluded: z.boolean(), reason: z.string().trim().max(500).nullable() })
+      .strict(),
+    result: z.null(),
+  },
+  /** A reader's confirmation that an image has no burned-in identifiers (export gate). */
+  'images:confirm-clean': {
+    args: z.object({ instanceId: idSchema, clean: z.boolean() }).strict(),
+    result: z.null(),
+  },
+  /** Asks main for a folder, then exports there; null when the user cancels the dialog. */
+  'feedback:export': {
+    args: z
+      .object({
+        format: exportFormatSchema,
+        since: z.iso.date().optional(),
+        modelId: z.string().max(200).optional(),
+      })
+      .strict(),
+    result: exportSummarySchema.nullable(),
+  },
+  'quality:summary': {
+    args: z.object({}).strict(),
+    result: z.object({ models: z.array(modelQualitySchema), points: z.array(qualityPointSchema) }),
+  },
+  'quality:csv': {
+    args: z.object({}).strict(),
+    result: z.string(),
   },
 } as const;
 

@@ -187,8 +187,9 @@ def build(seed: int, out: Path) -> list[Path]:
         img, findings = sf.apply_spec(base, spec, rng)
         img, label_box = burn_label(img)
         h, w = img.shape
-        text = report_text.findings_text(findings, rng)
-        grounding = report_text.grounding_items(findings, w, h, rng)
+        # The committed studies' reference texts are reader-style (varied), as they were first written.
+        text = report_text.varied_findings_text(findings, rng)
+        grounding = report_text.grounding_items(findings, w, h, rng, canonical_share=0.0)
         pixels12 = np.round(np.clip(img, 0, 1) * 4095).astype(np.uint16)
         mm = base.landmarks.mm_per_px
         path = out / f"{stem}.dcm"

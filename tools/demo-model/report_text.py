@@ -1,9 +1,16 @@
 """MIMIC-CXR-style findings paragraphs and RadVLM-GRPO grounding answers for synthetic findings.
 
-`findings_text(findings, rng)`: devices first, then lungs, pleura, heart, bones (the usual MIMIC order),
-each positive finding in one of several phrasings, absent findings negated in the usual combined forms
-("No pleural effusion or pneumothorax."). Every phrasing is one that `metrics.extract_labels` reads back
-to exactly the findings given (a test checks this over many random reports).
+`findings_text(findings, rng)`: the report the demo model learns to write. Devices first, then lungs,
+pleura, heart and sometimes bones (the usual MIMIC order), in one canonical wording per finding type
+where every content decision falls on one token: "Patchy consolidation ..." / "A 12 mm nodule ..." /
+"The lungs are clear.", "There is a small left pleural effusion." / "No pleural effusion ...", "The heart
+is enlarged." / "The heart is normal in size.". Details (side, lobe, size, tube position) vary with the
+image. Why not MIMIC's free variety: greedy decoding takes the single most likely token, and when one
+finding's probability is spread over several openers ("Patchy ...", "Focal ...", "New ...") while
+"The lungs are clear." has one, a model as small as the demo one reports the normal template even when it
+sees the finding (the first run did exactly that). `varied_findings_text` keeps the varied phrasings
+(phrase-grounding prompts and reader-style text use them). Every phrasing is one that
+`metrics.extract_labels` reads back to exactly the findings given (tests check this over many reports).
 
 `grounding_answer(label, boxes, width, height)`: "The {label} is located at the coordinates
 [x1, y1, x2, y2] on the image." with fractions of the image (two decimals, origin top left); several
@@ -168,7 +175,51 @@ BONES = ["No acute osseous abnormality.", "The osseous structures are unremarkab
 PREAMBLE = ["PA view of the chest.", "Frontal view of the chest.", "PA radiograph of the chest."]
 
 
+def _canonical_device(f: Finding) -> str:
+    d = f.details
+    if d["device"] == "ett":
+        return f"Endotracheal tube terminates {d['tip_above_carina_cm']} cm above the carina."
+    if d["device"] == "ng":
+        return "Nasogastric tube courses below the diaphragm into the stomach."
+    side = d.get("side", "right")
+    return f"{side.capitalize()} internal jugular central venous catheter terminates in the {d.get('tip', 'mid SVC')}."
+
+
+def _canonical_lung(f: Finding) -> str:
+    side = f.side or "right"
+    if f.type == "consolidation":
+        zone = f.details.get("zone", "lower")
+        return f"Patchy consolidation in the {ZONE_WORDS[side][zone]}."
+    zone = f.details.get("zone", "middle")
+    return f"A {f.details.get('diameter_mm', 10)} mm nodule projects over the {side} {ZONE_PLAIN[zone]} lung."
+
+
 def findings_text(findings: list[Finding], rng: np.random.Generator) -> str:
+    by = {t: [f for f in findings if f.type == t] for t in {f.type for f in findings}}
+    out = [_canonical_device(f) for f in by.get("support_device", [])]
+    lungs = by.get("consolidation", []) + by.get("nodule", [])
+    out += [_canonical_lung(f) for f in lungs] or ["The lungs are clear."]
+    eff, ptx = by.get("pleural_effusion", []), by.get("pneumothorax", [])
+    if len(eff) == 2:
+        sizes = {f.details.get("size", "small") for f in eff}
+        size = "small" if sizes == {"small"} else "small to moderate" if len(sizes) == 2 else "moderate"
+        out.append(f"There are {size} bilateral pleural effusions.")
+    elif eff:
+        out.append(f"There is a {eff[0].details.get('size', 'small')} {eff[0].side} pleural effusion.")
+    if not eff and not ptx:
+        out.append("No pleural effusion or pneumothorax.")
+    elif not eff:
+        out.append("No pleural effusion.")
+    out += [f"There is a {f.details.get('size', 'small')} {f.side} pneumothorax." for f in ptx]
+    if eff and not ptx:
+        out.append("No pneumothorax.")
+    out.append("The heart is enlarged." if by.get("cardiomegaly") else "The heart is normal in size.")
+    if rng.random() < 0.35:
+        out.append("No acute osseous abnormality.")
+    return " ".join(out)
+
+
+def varied_findings_text(findings: list[Finding], rng: np.random.Generator) -> str:
     by = {t: [f for f in findings if f.type == t] for t in {f.type for f in findings}}
     out: list[str] = []
     if rng.random() < 0.15:
@@ -219,8 +270,19 @@ def grounding_answer(label: str, boxes: list[list[float]], width: int, height: i
     return f"The {label} is located at the coordinates {join_boxes([fmt_box(b, width, height) for b in boxes])} on the image."
 
 
-def phrase_for(f: Finding, rng: np.random.Generator) -> str:
-    """A report sentence about this one finding (the phrase-grounding prompt's {phrase})."""
+def phrase_for(f: Finding, rng: np.random.Generator, canonical_share: float = 0.5) -> str:
+    """A report sentence about this one finding (the phrase-grounding prompt's {phrase}): half the time the
+    canonical sentence the demo model's reports use, otherwise one of the varied phrasings readers write."""
+    if canonical_share > 0 and rng.random() < canonical_share:
+        if f.type == "support_device":
+            return _canonical_device(f)
+        if f.type in ("consolidation", "nodule"):
+            return _canonical_lung(f)
+        if f.type == "pleural_effusion":
+            return f"There is a {f.details.get('size', 'small')} {f.side} pleural effusion."
+        if f.type == "pneumothorax":
+            return f"There is a {f.details.get('size', 'small')} {f.side} pneumothorax."
+        return "The heart is enlarged."
     if f.type == "support_device":
         return _device_sentence(f, rng)
     if f.type == "consolidation":
@@ -234,7 +296,9 @@ def phrase_for(f: Finding, rng: np.random.Generator) -> str:
     return _cardiomegaly_sentence(f, rng)
 
 
-def grounding_items(findings: list[Finding], width: int, height: int, rng: np.random.Generator) -> list[dict]:
+def grounding_items(
+    findings: list[Finding], width: int, height: int, rng: np.random.Generator, canonical_share: float = 0.5
+) -> list[dict]:
     """Training targets for the two grounding tasks: abnormality grounding (one per distinct label, all its
     boxes) and phrase grounding (one per finding, its report-style sentence)."""
     items: list[dict] = []
@@ -253,7 +317,7 @@ def grounding_items(findings: list[Finding], width: int, height: int, rng: np.ra
         items.append(
             {
                 "task": "phrase_grounding",
-                "phrase": phrase_for(f, rng),
+                "phrase": phrase_for(f, rng, canonical_share),
                 "answer": grounding_answer(f.label, [f.box], width, height),
             }
         )

@@ -10,14 +10,18 @@ import { parseDicom } from './dicom/parse-dataset';
 import { DEFLATED_LE, inflatePart10, wrapPart10 } from './dicom/part10';
 import { transferSyntaxName } from './dicom/pixels/transfer-syntaxes';
 import { DraftRepository } from './store/draft-repository';
+import { FeedbackRepository } from './store/feedback-repository';
 import { IndexRepository, type StudySort } from './store/index-repository';
 import { openDatabase, type Db } from './store/open-database';
+import { SettingsRepository } from './store/settings-repository';
 
 export class UserError extends Error {}
 
 export class Library {
   readonly repo: IndexRepository;
   readonly drafts: DraftRepository;
+  readonly feedback: FeedbackRepository;
+  readonly settings: SettingsRepository;
   private importing: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -26,6 +30,8 @@ export class Library {
   ) {
     this.repo = new IndexRepository(db);
     this.drafts = new DraftRepository(db);
+    this.feedback = new FeedbackRepository(db);
+    this.settings = new SettingsRepository(db);
   }
 
   static open(databaseFile: string, samplesDir: string | null): Library {

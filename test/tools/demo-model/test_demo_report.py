@@ -42,23 +42,40 @@ def _fake(spec: dict, rng) -> Finding:
 
 def test_labels_read_back_from_random_reports():
     rng = np.random.default_rng(0)
-    seen = set()
+    seen, varied = set(), set()
     for _ in range(1500):
         findings = [_fake(s, rng) for s in sf.sample_spec(rng, 0.2)]
-        text = report_text.findings_text(findings, rng)
         truth = {metrics.label_key(f.type, f.side) for f in findings}
+        text = report_text.findings_text(findings, rng)
         assert metrics.extract_labels(text) == truth, text
         seen.add(text)
-    assert len(seen) > 1000, "phrasing varies"
+        other = report_text.varied_findings_text(findings, rng)
+        assert metrics.extract_labels(other) == truth, other
+        varied.add(other)
+    assert len(seen) > 300, "details vary with the findings"
+    assert len(varied) > 1000, "phrasing varies"
 
 
-def test_normal_reports_negate_and_vary():
+def test_canonical_reports_decide_each_finding_on_one_opener():
+    rng = np.random.default_rng(3)
+    for _ in range(300):
+        findings = [_fake(s, rng) for s in sf.sample_spec(rng, 0.2)]
+        text = report_text.findings_text(findings, rng)
+        lungs = any(f.type in ("consolidation", "nodule") for f in findings)
+        assert ("The lungs are clear." in text) != lungs, text
+        heart = any(f.type == "cardiomegaly" for f in findings)
+        assert ("The heart is enlarged." in text) == heart, text
+        assert text.count("The heart is") == 1
+
+
+def test_normal_reports_negate():
     rng = np.random.default_rng(1)
     texts = {report_text.findings_text([], rng) for _ in range(200)}
+    texts |= {report_text.varied_findings_text([], rng) for _ in range(200)}
     assert len(texts) > 30
     for t in texts:
         assert metrics.extract_labels(t) == set()
-    assert any("No pleural effusion or pneumothorax." in t for t in texts)
+    assert "The lungs are clear. No pleural effusion or pneumothorax. The heart is normal in size." in texts
 
 
 def test_grounding_items_cover_every_finding():

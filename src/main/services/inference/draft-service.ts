@@ -4,7 +4,14 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Draft, DraftImage, DraftProgress, DraftRequest, ProviderSetting } from '../../../shared/draft';
+import type {
+  Draft,
+  DraftImage,
+  DraftProgress,
+  DraftRequest,
+  GroundResult,
+  ProviderSetting,
+} from '../../../shared/draft';
 import { UserError, type Library } from '../library';
 import { DraftCancelledByUserError, type InferenceHost } from './inference-host';
 import { pickFrontal } from './pick-image';
@@ -63,23 +70,9 @@ export class DraftService {
     studyId: string,
     provider: ProviderSetting = 'auto',
   ): { draftId: string; sopInstanceUid: string | null } {
-    const { library } = this.options;
-    const study = library.getStudy(studyId);
-    const images: DraftImage[] = study.series.flatMap((series) =>
-      series.instances.flatMap((instance) => {
-        const location = library.repo.instance(instance.id);
-        return location
-          ? [{ path: location.path, view: instance.view, sopInstanceUid: instance.sopInstanceUid }]
-          : [];
-      }),
-    );
-    let frontal: DraftImage;
-    try {
-      // The inference process picks the same one from the same list.
-      frontal = pickFrontal(images);
-    } catch (err) {
-      throw new UserError(`This study cannot be drafted: ${(err as Error).message}.`);
-    }
+    const images = this.studyImages(studyId);
+    // The inference process picks the same one from the same list.
+    const frontal = this.frontal(images, 'drafted');
     const limits = this.options.limits ?? DEFAULT_LIMITS;
     const job: Job = {
       draftId: randomBytes(8).toString('hex'),
@@ -97,6 +90,47 @@ export class DraftService {
     this.waiting.set(job.draftId, job);
     this.queue = this.queue.then(() => this.run(job));
     return { draftId: job.draftId, sopInstanceUid: frontal.sopInstanceUid };
+  }
+
+  /**
+   * "Ground this": the phrase on the image the study's latest draft was made from (where its boxes are
+   * drawn), else on the study's frontal image. Queued behind any draft in progress.
+   */
+  async ground(studyId: string, phrase: string, provider: ProviderSetting = 'auto'): Promise<GroundResult> {
+    const images = this.studyImages(studyId);
+    const drafted = this.latest(studyId)?.image.sopInstanceUid;
+    const image =
+      images.find((i) => drafted && i.sopInstanceUid === drafted) ?? this.frontal(images, 'grounded');
+    const limits = this.options.limits ?? DEFAULT_LIMITS;
+    return this.options.host.ground({
+      modelDir: defaultPack(this.options.modelsDir),
+      provider,
+      image,
+      phrase,
+      maxNewTokens: limits.groundingMaxNewTokens,
+      ...(this.options.threads ? { threads: this.options.threads } : {}),
+      hashCacheFile: this.options.hashCacheFile,
+    });
+  }
+
+  private studyImages(studyId: string): DraftImage[] {
+    const { library } = this.options;
+    return library.getStudy(studyId).series.flatMap((series) =>
+      series.instances.flatMap((instance) => {
+        const location = library.repo.instance(instance.id);
+        return location
+          ? [{ path: location.path, view: instance.view, sopInstanceUid: instance.sopInstanceUid }]
+          : [];
+      }),
+    );
+  }
+
+  private frontal(images: DraftImage[], what: 'drafted' | 'grounded'): DraftImage {
+    try {
+      return pickFrontal(images);
+    } catch (err) {
+      throw new UserError(`This study cannot be ${what}: ${(err as Error).message}.`);
+    }
   }
 
   /** Stops the draft whether it runs or waits; one that already ended is left as it is. */

@@ -4,12 +4,11 @@
 // findings and each abnormal finding grounded by the pack's phrase-grounding prompt; boxes mapped to
 // pixels of the original image.
 import type { Draft, DraftEvent, DraftRequest, Finding } from '../../../shared/draft';
-import { renderFile } from '../dicom/pixels';
 import { generate, prefill, type Prompt, type PromptPrefix } from './engine/generate';
 import type { ModelCache } from './engine/open-model';
 import { parseModelOutput } from './engine/parse-output';
-import { preprocessImage } from './engine/preprocess-image';
 import { splitFindings } from './engine/split-findings';
+import { encodeImage, groundingInstruction } from './encode-image';
 import { boxesFromGrounding } from './finding-boxes';
 import { resolveDraftImage } from './pick-image';
 
@@ -31,8 +30,6 @@ function commonPrefix(a: readonly number[], b: readonly number[]): number {
   while (n < a.length && n < b.length && a[n] === b[n]) n++;
   return n;
 }
-
-const fill = (template: string, phrase: string) => template.replaceAll('{phrase}', phrase);
 
 export async function draftStudy(request: DraftRequest, context: DraftContext): Promise<Draft> {
   const { signal, onEvent } = context;
@@ -71,35 +68,24 @@ export async function draftStudy(request: DraftRequest, context: DraftContext): 
 
   const image = await resolveDraftImage(request.source);
   onEvent({ kind: 'stage', stage: 'render', message: `rendering ${image.path} (${image.view})` });
-  const [rendition, renderMs] = await timed(() =>
-    renderFile(image.path, { frame: 0, window: { kind: 'auto' } }),
-  );
-  const { rows: height, columns: width } = rendition.info;
-  const [prepared, preprocessMs] = await timed(() =>
-    preprocessImage({ pixels: rendition.pixels, width, height, channels: 1 }, pack.imageConfig),
-  );
-  checkCancelled();
-  onEvent({
-    kind: 'stage',
-    stage: 'encode-image',
-    message: `encoding the image (${width}x${height} as ${prepared.resized.width}x${prepared.resized.height}, ${prepared.imageTokens} tokens)`,
-  });
-  const [encoding, encodeImageMs] = await timed(() =>
-    session.encodeImage(prepared.pixelValues, prepared.dims, prepared.gridThw),
-  );
+  const { rendition, width, height, prepared, promptFor, renderMs, preprocessMs, encodeImageMs } =
+    await encodeImage(model, image.path, (p) => {
+      checkCancelled();
+      onEvent({
+        kind: 'stage',
+        stage: 'encode-image',
+        message: `encoding the image (${p.width}x${p.height} as ${p.resized.width}x${p.resized.height}, ${p.imageTokens} tokens)`,
+      });
+    });
   checkCancelled();
 
   const imageTokens = prepared.imageTokens;
-  const promptFor = (instruction: string): Prompt => ({
-    inputIds: tokenizer.imagePrompt({ instruction, imageTokens }).inputIds,
-    image: { encoding, gridThw: prepared.gridThw },
-  });
   const reportPrompt = promptFor(pack.tasks.reportGeneration);
   // What the report and grounding prompts share: everything before the instruction, the image included.
   // A prefix holds all of the image or none of it (a template could put text between its parts).
   const ids = reportPrompt.inputIds;
   const firstImageToken = ids.indexOf(pack.rope.imageTokenId);
-  let shared = commonPrefix(ids, promptFor(fill(pack.tasks.phraseGrounding, '.')).inputIds);
+  let shared = commonPrefix(ids, promptFor(groundingInstruction(pack.tasks.phraseGrounding, '.')).inputIds);
   if (shared <= ids.lastIndexOf(pack.rope.imageTokenId)) shared = Math.min(shared, firstImageToken);
   const prefixIds = ids.slice(0, shared);
   let prefix: PromptPrefix | undefined;
@@ -150,7 +136,7 @@ export async function draftStudy(request: DraftRequest, context: DraftContext): 
     };
     if (sentence.status === 'abnormal') {
       const t = performance.now();
-      const instruction = fill(pack.tasks.phraseGrounding, sentence.text);
+      const instruction = groundingInstruction(pack.tasks.phraseGrounding, sentence.text);
       let prompt: Prompt | null = null;
       try {
         prompt = promptFor(instruction);

@@ -8,6 +8,8 @@ import {
   type DraftEvent,
   type DraftRequest,
   type FromInference,
+  type GroundRequest,
+  type GroundResult,
   type ToInference,
 } from '../../../shared/draft';
 
@@ -39,6 +41,8 @@ export interface InferenceHost {
   readonly pid: number | null;
   start(): Promise<void>;
   draft(request: DraftRequest, onEvent?: (event: DraftEvent) => void): Promise<Draft>;
+  /** One phrase-grounding prompt ("ground this"), queued behind the drafts sent before it. */
+  ground(request: GroundRequest): Promise<GroundResult>;
   /** Cancels the drafts in progress or waiting; they reject with DraftCancelledByUserError. */
   cancel(): void;
   dispose(): Promise<void>;
@@ -71,7 +75,11 @@ export function describeExit(exit: ExitInfo, output: string): { text: string; ou
   return { text: `exited with code ${exit.code}${words ? ` (${words})` : ''}`, outOfMemory: false };
 }
 
-type Pending = { resolve: (d: Draft) => void; reject: (e: Error) => void; onEvent?: (e: DraftEvent) => void };
+type Pending = {
+  resolve: (result: { draft: Draft } | { grounded: GroundResult }) => void;
+  reject: (e: Error) => void;
+  onEvent?: (e: DraftEvent) => void;
+};
 type Running = { process: InferenceProcess; ready: Promise<void> };
 
 export function createInferenceHost(spawn: SpawnInference): InferenceHost {
@@ -88,7 +96,8 @@ export function createInferenceHost(spawn: SpawnInference): InferenceHost {
     if (!job) return;
     if (message.type === 'event') return job.onEvent?.(message.event);
     pending.delete(message.id);
-    if (message.type === 'done') job.resolve(message.draft);
+    if (message.type === 'done') job.resolve({ draft: message.draft });
+    else if (message.type === 'grounded') job.resolve({ grounded: message.result });
     else
       job.reject(
         message.cancelled ? new DraftCancelledByUserError(message.message) : new Error(message.message),
@@ -152,20 +161,36 @@ export function createInferenceHost(spawn: SpawnInference): InferenceHost {
     return ready;
   };
 
+  const send = async (
+    message: (id: number) => ToInference,
+    onEvent?: (event: DraftEvent) => void,
+  ): Promise<{ draft: Draft } | { grounded: GroundResult }> => {
+    await start();
+    const process = running?.process;
+    if (!process) throw new Error('The inference process stopped before the request was sent.');
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject, ...(onEvent ? { onEvent } : {}) });
+      process.send(message(id));
+    });
+  };
+
   return {
     get pid() {
       return running?.process.pid ?? null;
     },
     start,
     async draft(request, onEvent) {
-      await start();
-      const process = running?.process;
-      if (!process) throw new Error('The inference process stopped before the draft was sent.');
-      const id = nextId++;
-      return new Promise<Draft>((resolve, reject) => {
-        pending.set(id, { resolve, reject, ...(onEvent ? { onEvent } : {}) });
-        process.send({ type: 'draft', id, request });
-      });
+      const result = await send((id) => ({ type: 'draft', id, request }), onEvent);
+      if (!('draft' in result))
+        throw new Error('The inference process answered a draft with something else.');
+      return result.draft;
+    },
+    async ground(request) {
+      const result = await send((id) => ({ type: 'ground', id, request }));
+      if (!('grounded' in result))
+        throw new Error('The inference process answered a grounding with something else.');
+      return result.grounded;
     },
     cancel() {
       for (const id of pending.keys()) running?.process.send({ type: 'cancel', id });

@@ -1,11 +1,12 @@
 // Entry of the inference process (bundled to dist/main/inference-worker.cjs). onnxruntime's run() blocks
 // its thread, so drafting lives here, out of the app's main process. The parent is a Node parent
 // (child_process.fork: process.send) or the Electron main process (utilityProcess: process.parentPort);
-// the messages are the same. Drafts run one at a time, in the order they came.
+// the messages are the same. Drafts and groundings run one at a time, in the order they came.
 import { z } from 'zod';
 import { toInferenceSchema, type FromInference } from '../../../shared/draft';
 import { ModelCache } from './engine/open-model';
 import { DraftCancelledError, draftStudy } from './draft-study';
+import { groundPhrase } from './ground-phrase';
 
 type ParentPort = {
   on(event: 'message', listener: (event: { data: unknown }) => void): void;
@@ -47,18 +48,22 @@ channel.onMessage((raw) => {
     controllers.get(message.id)?.abort();
     return;
   }
-  const { id, request } = message;
+  const { id } = message;
   const controller = new AbortController();
   controllers.set(id, controller);
   queue = queue.then(async () => {
     try {
       if (controller.signal.aborted) throw new DraftCancelledError();
-      const draft = await draftStudy(request, {
-        models,
-        signal: controller.signal,
-        onEvent: (event) => channel.send({ type: 'event', id, event }),
-      });
-      channel.send({ type: 'done', id, draft });
+      const context = { models, signal: controller.signal };
+      if (message.type === 'ground')
+        channel.send({ type: 'grounded', id, result: await groundPhrase(message.request, context) });
+      else {
+        const draft = await draftStudy(message.request, {
+          ...context,
+          onEvent: (event) => channel.send({ type: 'event', id, event }),
+        });
+        channel.send({ type: 'done', id, draft });
+      }
     } catch (err) {
       const cancelled = err instanceof DraftCancelledError;
       channel.send({

@@ -62,4 +62,70 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX drafts_study ON drafts(study_ref, created_at);
   `,
+  `
+  CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  CREATE TABLE readings (
+    study_ref TEXT NOT NULL REFERENCES studies(id) ON DELETE CASCADE,
+    version INTEGER NOT NULL,
+    parent_version INTEGER,
+    status TEXT NOT NULL CHECK (status IN ('in-progress', 'signed', 'submitted')),
+    revision INTEGER NOT NULL,
+    draft_ref TEXT,
+    instance_ref TEXT,
+    state_json TEXT NOT NULL,
+    cursor INTEGER NOT NULL,
+    signed_by TEXT,
+    signed_at TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (study_ref, version)
+  );
+  CREATE TABLE reading_edits (
+    study_ref TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    op_json TEXT NOT NULL,
+    state_json TEXT NOT NULL,
+    reader_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (study_ref, version, seq),
+    FOREIGN KEY (study_ref, version) REFERENCES readings(study_ref, version) ON DELETE CASCADE
+  );
+  CREATE TABLE reading_activity (
+    study_ref TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    at_ms INTEGER NOT NULL,
+    FOREIGN KEY (study_ref, version) REFERENCES readings(study_ref, version) ON DELETE CASCADE
+  );
+  CREATE INDEX reading_activity_reading ON reading_activity(study_ref, version, at_ms);
+  CREATE TABLE feedback_records (
+    id TEXT PRIMARY KEY,
+    study_ref TEXT NOT NULL REFERENCES studies(id) ON DELETE CASCADE,
+    version INTEGER NOT NULL,
+    instance_ref TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    model_id TEXT,
+    model_version TEXT,
+    created_at TEXT NOT NULL,
+    excluded INTEGER NOT NULL DEFAULT 0,
+    exclude_reason TEXT,
+    json TEXT NOT NULL
+  );
+  CREATE INDEX feedback_records_created ON feedback_records(created_at);
+  CREATE TABLE image_clean_confirmations (
+    instance_ref TEXT PRIMARY KEY,
+    clean INTEGER NOT NULL,
+    reader_id TEXT NOT NULL,
+    at TEXT NOT NULL
+  );
+  `,
+  // base_json: the state a reading version starts from (the draft's findings, or a copy of the signed
+  // version it revises), which undo returns to once every edit is undone.
+  `
+  ALTER TABLE readings ADD COLUMN base_json TEXT NOT NULL DEFAULT '{"findings":[],"impression":""}';
+  `,
 ];

@@ -88,6 +88,21 @@ describe('drafting a library study', () => {
     expect(library.getStudy(studyId).status).toBe('drafted');
   });
 
+  it('grounds a phrase on the drafted image, as the draft grounds its findings', async () => {
+    const draft = service.latest(studyId)!;
+    // The draft grounded its abnormal sentences with the same prompt; greedy decoding repeats itself.
+    const grounded = draft.findings.find((f) => f.grounding);
+    const phrase = grounded?.text ?? 'There is a right pleural effusion.';
+    const result = await service.ground(studyId, phrase, 'cpu');
+    if (grounded) expect(result.rawText).toBe(grounded.grounding!.rawText);
+    expect(result.boxes.length + result.dropped.length).toBeGreaterThan(0);
+    for (const box of result.boxes) {
+      expect(box.x + box.width).toBeLessThanOrEqual(draft.image.width);
+      expect(box.y + box.height).toBeLessThanOrEqual(draft.image.height);
+    }
+    expect(await service.ground(studyId, phrase, 'cpu')).toEqual(result);
+  });
+
   it('refuses an unknown study at once', () => {
     expect(() => service.start('0123456789abcdef')).toThrow('This study is no longer in the library.');
   });
