@@ -7,6 +7,13 @@ export const PRODUCT_NAME = 'Lightbox';
 export const DATABASE_FILE = 'lightbox.sqlite';
 /** Model-pack files' sha256 by size and mtime, shared by the app and `lightbox draft`. */
 export const MODEL_HASHES_FILE = 'model-pack-hashes.json';
+/** The reader chosen on this machine (role, pseudonymous reader id, display name). */
+export const PROFILE_FILE = 'profile.json';
+/** A site's fixed reader settings, unless LIGHTBOX_SITE_CONFIG names another file. */
+export const SITE_CONFIG_FILE = 'site.json';
+
+export const siteConfigFile = (userDataDir: string, env: NodeJS.ProcessEnv = process.env): string =>
+  env.LIGHTBOX_SITE_CONFIG || join(userDataDir, SITE_CONFIG_FILE);
 
 export function defaultUserDataDir(
   env: NodeJS.ProcessEnv = process.env,

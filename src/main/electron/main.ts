@@ -7,10 +7,11 @@ import { invokeChannels, type EventChannel, type EventOf } from '../../shared/ip
 import { dispatch } from '../ipc/dispatch';
 import { createHandlers } from '../ipc/handlers';
 import { log } from '../log';
-import { DATABASE_FILE, MODEL_HASHES_FILE } from '../paths';
+import { DATABASE_FILE, MODEL_HASHES_FILE, siteConfigFile } from '../paths';
 import { serveAppRequest } from '../protocol/serve-app-request';
 import { createInferenceHost } from '../services/inference/inference-host';
 import { Library } from '../services/library';
+import { ProfileStore } from '../services/profile/profile-store';
 import { secureWebPreferences } from '../web-preferences';
 import { utilityInference } from './inference-utility-process';
 import { APP_ORIGIN, hardenContents, hardenSession, isTrustedSender } from './security';
@@ -44,10 +45,8 @@ function createWindow(): BrowserWindow {
 async function start(): Promise<void> {
   await app.whenReady();
   hardenSession();
-  const library = Library.open(
-    join(app.getPath('userData'), DATABASE_FILE),
-    existsSync(samplesDir) ? samplesDir : null,
-  );
+  const userDataDir = app.getPath('userData');
+  const library = Library.open(join(userDataDir, DATABASE_FILE), existsSync(samplesDir) ? samplesDir : null);
 
   protocol.handle('lightbox', async (request) => {
     const url = new URL(request.url);
@@ -66,28 +65,39 @@ async function start(): Promise<void> {
   const emit = <E extends EventChannel>(channel: E, payload: EventOf<E>): void => {
     for (const w of BrowserWindow.getAllWindows()) w.webContents.send(channel, payload);
   };
+  const openDialog = async (options: Electron.OpenDialogOptions): Promise<string[] | null> => {
+    const owner = BrowserWindow.getFocusedWindow();
+    const result = owner ? await dialog.showOpenDialog(owner, options) : await dialog.showOpenDialog(options);
+    return result.canceled ? null : result.filePaths;
+  };
   const handlers = createHandlers({
     library,
     version: app.getVersion(),
     imageBaseUrl: `${APP_ORIGIN}/image/`,
     emit,
-    pickPaths: async (kind) => {
-      const owner = BrowserWindow.getFocusedWindow();
-      const options: Electron.OpenDialogOptions = {
+    pickPaths: (kind) =>
+      openDialog({
         properties:
           kind === 'folder' ? ['openDirectory', 'multiSelections'] : ['openFile', 'multiSelections'],
         title: kind === 'folder' ? 'Open folder of studies' : 'Open DICOM files or DICOMDIR',
-      };
-      const result = owner
-        ? await dialog.showOpenDialog(owner, options)
-        : await dialog.showOpenDialog(options);
-      return result.canceled ? null : result.filePaths;
-    },
+      }),
     drafting: {
       host: inference,
       modelsDir,
-      hashCacheFile: join(app.getPath('userData'), MODEL_HASHES_FILE),
+      hashCacheFile: join(userDataDir, MODEL_HASHES_FILE),
     },
+    profile: new ProfileStore({
+      userDataDir,
+      siteConfigFile: siteConfigFile(userDataDir),
+      secret: () => library.settings.pseudonymSecret(),
+    }),
+    pickExportDir: async () =>
+      (
+        await openDialog({
+          properties: ['openDirectory', 'createDirectory'],
+          title: 'Export feedback records to folder',
+        })
+      )?.[0] ?? null,
   });
   for (const channel of Object.keys(invokeChannels)) {
     ipcMain.handle(channel, (event, args: unknown) =>

@@ -3,8 +3,12 @@
 import type { EventChannel, EventOf, InvokeChannel, ResultOf } from '../../shared/ipc-contract';
 import { invokeChannels } from '../../shared/ipc-contract';
 import type { z } from 'zod';
+import { exportFeedback } from '../services/feedback/export/export-feedback';
+import { qualityCsv, qualitySummary } from '../services/feedback/quality/model-quality';
 import { DraftService, type DraftServiceOptions } from '../services/inference/draft-service';
-import type { Library } from '../services/library';
+import { UserError, type Library } from '../services/library';
+import type { ProfileStore } from '../services/profile/profile-store';
+import { ReadingService } from '../services/reading/reading-service';
 
 type ParsedArgs<C extends InvokeChannel> = z.infer<(typeof invokeChannels)[C]['args']>;
 
@@ -19,12 +23,18 @@ export type HandlerDeps = {
   pickPaths: (kind: 'folder' | 'files') => Promise<string[] | null>;
   /** The inference process and the models folder; the library and events come from here. */
   drafting: Omit<DraftServiceOptions, 'library' | 'emit'>;
+  /** The reader at this workstation (site configuration or local profile). */
+  profile: ProfileStore;
+  /** Shows the platform's folder dialog for an export; resolves null when the user cancels. */
+  pickExportDir: () => Promise<string | null>;
 };
 
 export function createHandlers(deps: HandlerDeps): Handlers {
   const { library, emit } = deps;
   const progress = (p: EventOf<'import:progress'>): void => emit('import:progress', p);
   const drafts = new DraftService({ ...deps.drafting, library, emit: (p) => emit('drafts:event', p) });
+  const readings = new ReadingService(library);
+  const reader = () => deps.profile.require();
   return {
     'app:info': () => ({
       version: deps.version,
@@ -46,5 +56,38 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return null;
     },
     'drafts:get': ({ studyId }) => drafts.latest(studyId),
+    'drafts:ground': ({ studyId, phrase }) => drafts.ground(studyId, phrase),
+    'profile:get': () => deps.profile.get(),
+    'profile:set': ({ displayName, role }) => deps.profile.set(displayName, role),
+    'reading:open': ({ studyId }) => {
+      reader();
+      return readings.open(studyId);
+    },
+    'reading:apply': ({ studyId, revision, op }) => readings.apply(studyId, revision, op, reader()),
+    'reading:undo': ({ studyId, revision }) => readings.undo(studyId, revision, reader()),
+    'reading:redo': ({ studyId, revision }) => readings.redo(studyId, revision, reader()),
+    'reading:sign': ({ studyId, revision }) => readings.sign(studyId, revision, reader()),
+    'reading:submit': ({ studyId, revision }) => readings.submit(studyId, revision, reader()),
+    'reading:revise': ({ studyId }) => {
+      reader();
+      return readings.revise(studyId);
+    },
+    'reading:exclude': ({ studyId, excluded, reason }) => {
+      reader();
+      readings.exclude(studyId, excluded, reason);
+      return null;
+    },
+    'images:confirm-clean': ({ instanceId, clean }) => {
+      const { readerId } = reader();
+      if (!library.repo.instance(instanceId)) throw new UserError('Unknown image.');
+      library.feedback.confirmClean(instanceId, clean, readerId, new Date().toISOString());
+      return null;
+    },
+    'feedback:export': async ({ format, since, modelId }) => {
+      const outDir = await deps.pickExportDir();
+      return outDir ? exportFeedback(library, { outDir, format, since, modelId }) : null;
+    },
+    'quality:summary': () => qualitySummary(library.feedback.list()),
+    'quality:csv': () => qualityCsv(qualitySummary(library.feedback.list())),
   };
 }

@@ -1,7 +1,7 @@
 // The browser test bridge: the real main-process services and handlers behind a local HTTP
 // server, with a client script that gives the page the same window.lightbox the preload does.
 import { build } from 'esbuild';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,6 +13,9 @@ import type { DraftLimits } from '../../../src/main/services/inference/draft-ser
 import { forkInference } from '../../../src/main/services/inference/fork-inference-process';
 import { createInferenceHost } from '../../../src/main/services/inference/inference-host';
 import { Library } from '../../../src/main/services/library';
+import { SITE_CONFIG_FILE } from '../../../src/main/paths';
+import { ProfileStore } from '../../../src/main/services/profile/profile-store';
+import type { Role } from '../../../src/shared/reading';
 import type { EventChannel, EventOf } from '../../../src/shared/ipc-contract';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -29,6 +32,12 @@ export type BridgeOptions = {
   modelsDir?: string;
   /** Token budgets of drafts, small for an untrained test pack. */
   draftLimits?: DraftLimits;
+  /** What the export dialog returns (default: cancelled). */
+  exportDir?: string | null;
+  /** Written as <userDataDir>/site.json: an object as JSON, a string as it is (to test a broken file). */
+  siteConfig?: Record<string, unknown> | string;
+  /** A local profile chosen before the page opens (skips the role question). */
+  profile?: { displayName: string; role: Role };
 };
 
 export type Bridge = { url: string; library: Library; close(): Promise<void> };
@@ -66,6 +75,18 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
   const samplesDir = options.samplesDir === undefined ? join(ROOT, 'samples', 'cxr') : options.samplesDir;
   const library = Library.open(join(userDataDir, 'lightbox.sqlite'), samplesDir);
   const client = await clientScript(options.dropDir ?? null);
+  const siteFile = join(userDataDir, SITE_CONFIG_FILE);
+  if (options.siteConfig !== undefined) {
+    const { siteConfig } = options;
+    writeFileSync(siteFile, typeof siteConfig === 'string' ? siteConfig : JSON.stringify(siteConfig));
+  }
+  // The bridge's own file, never LIGHTBOX_SITE_CONFIG: a developer's environment must not leak into tests.
+  const profile = new ProfileStore({
+    userDataDir,
+    siteConfigFile: siteFile,
+    secret: () => library.settings.pseudonymSecret(),
+  });
+  if (options.profile) profile.set(options.profile.displayName, options.profile.role);
   const listeners = new Set<ServerResponse>();
   let origin = '';
   const inference = createInferenceHost(forkInference(INFERENCE_WORKER));
@@ -88,6 +109,8 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
       threads: 2,
       ...(options.draftLimits ? { limits: options.draftLimits } : {}),
     },
+    profile,
+    pickExportDir: async () => options.exportDir ?? null,
   });
 
   const server = createServer(async (req, res) => {

@@ -1,33 +1,16 @@
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { dispatch } from '../../../src/main/ipc/dispatch';
-import { createHandlers } from '../../../src/main/ipc/handlers';
-import { forkInference } from '../../../src/main/services/inference/fork-inference-process';
-import { createInferenceHost } from '../../../src/main/services/inference/inference-host';
-import { Library } from '../../../src/main/services/library';
+import { dispatch, MAX_ARGS_JSON_CHARS } from '../../../src/main/ipc/dispatch';
 import { SAMPLES } from '../../helpers/paths';
 import { useTempDirs } from '../../helpers/temp-dir';
+import { setupHandlers } from './handler-setup';
 
 const tempDir = useTempDirs();
 
-function setup(pick: string[] | null = null) {
-  const library = Library.open(join(tempDir(), 'db.sqlite'), join(SAMPLES, 'cxr'));
-  const emit = vi.fn();
-  const handlers = createHandlers({
-    library,
-    version: '1.2.3',
-    imageBaseUrl: 'lightbox://app/image/',
-    emit,
-    pickPaths: async () => pick,
-    // Started by the first draft, which these tests never ask for.
-    drafting: {
-      host: createInferenceHost(forkInference('inference-worker.cjs')),
-      modelsDir: tempDir(),
-      hashCacheFile: null,
-    },
-  });
-  return { library, handlers, emit };
-}
+const setup = (pick: string[] | null = null) => setupHandlers(tempDir, { pick });
+
+const ID = '0123456789abcdef';
+const op = (o: Record<string, unknown>) => ({ studyId: ID, revision: 0, op: o });
 
 describe('dispatch', () => {
   it('answers valid calls in an ok envelope', async () => {
@@ -51,6 +34,39 @@ describe('dispatch', () => {
     ['import:paths', { paths: ['a'.repeat(5000)] }, /paths/],
     ['import:pick', { kind: 'everything' }, /kind/],
     ['app:info', null, /Invalid request arguments/],
+    ['reading:open', { studyId: 'x' }, /studyId/],
+    ['reading:apply', { ...op({ type: 'impression.set', text: '' }), revision: -1 }, /revision/],
+    ['reading:apply', { ...op({ type: 'impression.set', text: '' }), revision: 1.5 }, /revision/],
+    ['reading:apply', op({ type: 'finding.delete', findingId: ID }), /op/],
+    ['reading:apply', op({ type: 'impression.set', text: 'x'.repeat(20_001) }), /op\.text/],
+    ['reading:apply', op({ type: 'finding.edit', findingId: '../1', text: 'x' }), /op\.findingId/],
+    [
+      'reading:apply',
+      op({ type: 'box.update', boxId: ID, box: { x: 0, y: 0, width: 0, height: 5 } }),
+      /op\.box/,
+    ],
+    [
+      'reading:apply',
+      op({ type: 'box.add', findingId: ID, boxId: ID, box: { x: 'a', y: 0, width: 1, height: 1 } }),
+      /op\.box/,
+    ],
+    ['reading:apply', { studyId: ID, revision: 0 }, /op/],
+    ['reading:undo', { studyId: ID }, /revision/],
+    ['reading:sign', { studyId: ID, revision: '3' }, /revision/],
+    ['reading:revise', { studyId: ID, revision: 0 }, /Invalid request arguments/],
+    ['reading:exclude', { studyId: ID, excluded: true, reason: 'r'.repeat(501) }, /reason/],
+    ['reading:exclude', { studyId: ID, reason: null }, /excluded/],
+    ['profile:set', { displayName: '   ', role: 'radiologist' }, /displayName/],
+    ['profile:set', { displayName: 'A', role: 'admin' }, /role/],
+    ['profile:set', { displayName: 'A', role: 'radiologist', readerId: 'r-0123456789abcdef' }, /Invalid/],
+    ['profile:get', { role: 'radiologist' }, /Invalid request arguments/],
+    ['images:confirm-clean', { instanceId: ID, clean: 'yes' }, /clean/],
+    ['feedback:export', { format: 'csv' }, /format/],
+    ['feedback:export', { format: 'jsonl', since: 'yesterday' }, /since/],
+    ['feedback:export', { format: 'jsonl', modelId: 'm'.repeat(201) }, /modelId/],
+    ['drafts:ground', { studyId: ID, phrase: '   ' }, /phrase/],
+    ['drafts:ground', { studyId: ID, phrase: 'p'.repeat(301) }, /phrase/],
+    ['quality:csv', { all: true }, /Invalid request arguments/],
   ])('refuses %s with malformed arguments %j', async (channel, args, message) => {
     const { handlers, library } = setup();
     const answer = await dispatch(handlers, channel, args);
@@ -66,6 +82,11 @@ describe('dispatch', () => {
     expect(await dispatch(handlers, 'toString', {})).toEqual({ ok: false, error: 'Unknown request.' });
     const huge = { paths: Array.from({ length: 1000 }, () => 'p'.repeat(4000)) };
     expect(await dispatch(handlers, 'import:paths', huge)).toEqual({
+      ok: false,
+      error: 'Request arguments are too large.',
+    });
+    const longText = op({ type: 'finding.add', findingId: ID, text: 'x'.repeat(MAX_ARGS_JSON_CHARS) });
+    expect(await dispatch(handlers, 'reading:apply', longText)).toEqual({
       ok: false,
       error: 'Request arguments are too large.',
     });

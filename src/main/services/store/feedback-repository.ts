@@ -96,9 +96,9 @@ export class FeedbackRepository {
   }
 
   isConfirmedClean(instanceId: string): boolean {
-    const row = this.db.prepare('SELECT clean FROM image_clean_confirmations WHERE instance_ref = ?').get(instanceId) as
-      | { clean: number }
-      | undefined;
+    const row = this.db
+      .prepare('SELECT clean FROM image_clean_confirmations WHERE instance_ref = ?')
+      .get(instanceId) as { clean: number } | undefined;
     return row?.clean === 1;
   }
 }

@@ -64,7 +64,8 @@ type StudyRow = {
 const VIEW_ORDER: Record<View, number> = { PA: 0, AP: 1, LATERAL: 2, OTHER: 3 };
 
 export class IndexRepository {
-  constructor(private readonly db: Db) {}
+  /** db: the library's one connection, which every repository shares, so one transaction spans them. */
+  constructor(readonly db: Db) {}
 
   findByPath(path: string): InstanceLocation | undefined {
     return this.locations(`${LOCATION_SELECT} WHERE path = ?`, path)[0];
@@ -250,6 +251,16 @@ export class IndexRepository {
     }));
     series.sort((a, b) => seriesRank(a) - seriesRank(b) || (a.seriesNumber ?? 1e9) - (b.seriesNumber ?? 1e9));
     return { ...toSummary(row), patientBirthDate: row.birth_date, patientSex: row.sex, series };
+  }
+
+  /** The key the study's patient row was made from (patient ID and name); it stays in this database. */
+  patientKey(studyId: string): string | undefined {
+    const row = this.db
+      .prepare(
+        'SELECT p.patient_key AS key FROM studies s JOIN patients p ON s.patient_ref = p.id WHERE s.id = ?',
+      )
+      .get(studyId) as { key: string } | undefined;
+    return row?.key;
   }
 
   setStatus(studyId: string, status: StudySummary['status']): void {

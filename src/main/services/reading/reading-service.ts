@@ -1,0 +1,312 @@
+// The reading workflow of a study: started from its latest draft, edited one operation at a time with
+// undo/redo kept in the database, signed by a radiologist or submitted by an annotator (each writes a
+// feedback record in the same transaction), and revised as a new version. Every change names the
+// revision it was based on, so a second window working from an older state is refused, never merged.
+import { isFrontal, type Study } from '../../../shared/domain';
+import type { Draft } from '../../../shared/draft';
+import type { FeedbackRecord } from '../../../shared/feedback';
+import { ANNOTATOR_OPS, type ReaderProfile, type Reading, type ReadingOp } from '../../../shared/reading';
+import { buildFeedbackRecord, type RecordImage } from '../feedback/build-record';
+import { UserError, type Library } from '../library';
+import type { Db } from '../store/open-database';
+import { applyOp } from './apply-op';
+import { ReadingRepository, type ReadingRow } from './reading-repository';
+import { EMPTY_STATE, stateFromDraft, type ReadingState } from './reading-state';
+import { timeOnTaskMs } from './time-on-task';
+
+export const STALE_MESSAGE = 'This report was changed in another window; it has been reloaded.';
+
+export class ReadingService {
+  private readonly db: Db;
+  private readonly rows: ReadingRepository;
+
+  constructor(
+    private readonly library: Library,
+    /** Milliseconds since the epoch; tests pass their own clock to measure time on task. */
+    private readonly now: () => number = Date.now,
+  ) {
+    this.db = library.repo.db;
+    this.rows = new ReadingRepository(this.db);
+  }
+
+  /** The current version; the first one is made from the latest draft (or empty) when there is none. */
+  open(studyId: string): Reading {
+    const study = this.library.getStudy(studyId);
+    return this.db
+      .transaction(() => {
+        const at = this.now();
+        const entry = this.library.drafts.latestEntry(studyId);
+        let row = this.rows.latest(studyId);
+        if (!row) {
+          row = { ...this.start(study, entry, at), version: 1, parentVersion: null, createdAt: iso(at) };
+          this.rows.insert(row);
+        } else if (
+          row.version === 1 &&
+          row.status === 'in-progress' &&
+          entry &&
+          entry.id !== row.draftId &&
+          this.rows.countEdits(row) === 0
+        ) {
+          // Nothing of the reader's is lost: the untouched first reading follows the newest draft. The
+          // revision moves on, so a window still showing the old draft is refused.
+          row = { ...row, ...this.start(study, entry, at), revision: row.revision + 1 };
+          this.rows.update(row);
+        }
+        this.rows.addActivity(row, 'open', at);
+        return this.toReading(row);
+      })
+      .immediate();
+  }
+
+  apply(studyId: string, revision: number, op: ReadingOp, profile: ReaderProfile): Reading {
+    if (profile.role === 'annotator' && !ANNOTATOR_OPS.includes(op.type)) {
+      throw new UserError('Annotators correct boxes; only a radiologist can change the report text.');
+    }
+    return this.durable(() => {
+      const row = this.editable(studyId, revision);
+      const state = applyOp(row.state, op);
+      const at = this.now();
+      const seq = row.cursor + 1;
+      // A new edit after undo: the undone edits can no longer be redone.
+      this.rows.deleteEditsAfter(row, row.cursor);
+      this.rows.insertEdit(row, seq, op, state, profile.readerId, iso(at));
+      return this.save(row, { state, cursor: seq }, 'edit', at);
+    });
+  }
+
+  undo(studyId: string, revision: number, profile: ReaderProfile): Reading {
+    return this.durable(() => {
+      const row = this.editable(studyId, revision);
+      const last = row.cursor > 0 ? this.rows.edit(row, row.cursor) : undefined;
+      if (!last) throw new UserError('There is nothing to undo.');
+      this.checkRole(profile, last.op);
+      const cursor = row.cursor - 1;
+      const state = cursor === 0 ? row.base : this.rows.edit(row, cursor)!.state;
+      return this.save(row, { state, cursor }, 'undo', this.now());
+    });
+  }
+
+  redo(studyId: string, revision: number, profile: ReaderProfile): Reading {
+    return this.durable(() => {
+      const row = this.editable(studyId, revision);
+      const next = this.rows.edit(row, row.cursor + 1);
+      if (!next) throw new UserError('There is nothing to redo.');
+      this.checkRole(profile, next.op);
+      return this.save(row, { state: next.state, cursor: row.cursor + 1 }, 'redo', this.now());
+    });
+  }
+
+  /** Radiologists: findings not looked at are signed as the model wrote them. */
+  sign(studyId: string, revision: number, profile: ReaderProfile): Reading {
+    if (profile.role !== 'radiologist') throw new UserError('Only a radiologist can sign a report.');
+    return this.finish(studyId, revision, profile, 'signed-report');
+  }
+
+  /** Annotators: the box corrections become a record; the text stays the model's or the radiologist's. */
+  submit(studyId: string, revision: number, profile: ReaderProfile): Reading {
+    if (profile.role !== 'annotator')
+      throw new UserError('Radiologists sign the report; only annotators submit.');
+    return this.finish(studyId, revision, profile, 'annotator-correction');
+  }
+
+  /** A new in-progress version from the signed or submitted one, which stays as it was. */
+  revise(studyId: string): Reading {
+    this.library.getStudy(studyId);
+    return this.durable(() => {
+      const old = this.rows.latest(studyId);
+      if (!old) throw new UserError('This study has no report yet.');
+      // Another window already started the revision: it is the one to work on.
+      if (old.status === 'in-progress') return this.toReading(old);
+      const at = this.now();
+      const row: ReadingRow = {
+        ...old,
+        version: old.version + 1,
+        parentVersion: old.version,
+        status: 'in-progress',
+        // Revisions keep counting across versions, so a window's revision never matches another version's.
+        revision: old.revision + 1,
+        base: old.state,
+        cursor: 0,
+        signedBy: null,
+        signedAt: null,
+        createdAt: iso(at),
+        updatedAt: iso(at),
+      };
+      this.rows.insert(row);
+      this.rows.addActivity(row, 'open', at);
+      return this.toReading(row);
+    });
+  }
+
+  /** Flags the study's feedback records as not for training, or clears the flag. */
+  exclude(studyId: string, excluded: boolean, reason: string | null): void {
+    this.library.getStudy(studyId);
+    if (this.library.feedback.setExcluded(studyId, excluded, reason) === 0) {
+      throw new UserError('This study has no signed or submitted report yet.');
+    }
+  }
+
+  private finish(
+    studyId: string,
+    revision: number,
+    profile: ReaderProfile,
+    kind: FeedbackRecord['kind'],
+  ): Reading {
+    return this.durable(() => {
+      const row = this.editable(studyId, revision);
+      if (!row.instanceId) throw new UserError('This study has no image to sign a report for.');
+      const at = this.now();
+      const state: ReadingState =
+        kind === 'signed-report'
+          ? {
+              ...row.state,
+              findings: row.state.findings.map((f) =>
+                f.state === 'pending' ? { ...f, state: 'accepted' } : f,
+              ),
+            }
+          : row.state;
+      const reading = this.save(
+        row,
+        {
+          state,
+          status: kind === 'signed-report' ? 'signed' : 'submitted',
+          signedBy: profile.readerId,
+          signedAt: iso(at),
+        },
+        kind === 'signed-report' ? 'sign' : 'submit',
+        at,
+      );
+      const record = buildFeedbackRecord({
+        kind,
+        reading,
+        draft: row.draftId ? this.library.drafts.get(row.draftId) : null,
+        image: this.recordImage(studyId, row.instanceId),
+        secret: this.library.settings.pseudonymSecret(),
+        reader: { role: profile.role, readerId: profile.readerId },
+        timeOnTaskMs: timeOnTaskMs(this.rows.activityTimes(row)),
+        createdAt: iso(at),
+      });
+      this.library.feedback.insert(studyId, row.version, row.instanceId, record);
+      if (kind === 'signed-report') this.library.repo.setStatus(studyId, 'signed');
+      return reading;
+    });
+  }
+
+  /**
+   * One immediate transaction (the revision check and the write cannot interleave with another
+   * connection's) with synchronous = FULL, so an edit the caller was told about survives a power cut;
+   * the library's other writes keep the cheaper NORMAL.
+   */
+  private durable<T>(fn: () => T): T {
+    this.db.pragma('synchronous = FULL');
+    try {
+      return this.db.transaction(fn).immediate();
+    } finally {
+      this.db.pragma('synchronous = NORMAL');
+    }
+  }
+
+  private editable(studyId: string, revision: number): ReadingRow {
+    const row = this.rows.latest(studyId);
+    if (!row) throw new UserError('Open the study before editing its report.');
+    if (row.revision !== revision) throw new UserError(STALE_MESSAGE);
+    if (row.status !== 'in-progress') {
+      throw new UserError('This report is signed and can no longer be changed; revise it to amend it.');
+    }
+    return row;
+  }
+
+  private checkRole(profile: ReaderProfile, op: ReadingOp): void {
+    if (profile.role === 'annotator' && !ANNOTATOR_OPS.includes(op.type)) {
+      throw new UserError('This step changed the report text, which only a radiologist can undo or redo.');
+    }
+  }
+
+  private save(row: ReadingRow, change: Partial<ReadingRow>, activity: string, at: number): Reading {
+    const next: ReadingRow = { ...row, ...change, revision: row.revision + 1, updatedAt: iso(at) };
+    this.rows.update(next);
+    this.rows.addActivity(next, activity, at);
+    return this.toReading(next);
+  }
+
+  /** A first version's fields from a draft, or empty on the study's frontal image. */
+  private start(
+    study: Study,
+    entry: { id: string; draft: Draft } | null,
+    at: number,
+  ): Omit<ReadingRow, 'version' | 'parentVersion' | 'createdAt'> {
+    const state = entry ? stateFromDraft(entry.draft) : EMPTY_STATE;
+    return {
+      studyId: study.id,
+      status: 'in-progress',
+      revision: 0,
+      draftId: entry?.id ?? null,
+      instanceId: entry ? this.draftedInstance(study, entry.draft) : frontalInstance(study),
+      base: state,
+      state,
+      cursor: 0,
+      signedBy: null,
+      signedAt: null,
+      updatedAt: iso(at),
+    };
+  }
+
+  /** The indexed image the draft was made from: by SOPInstanceUID, else by its file. */
+  private draftedInstance(study: Study, draft: Draft): string | null {
+    const instances = study.series.flatMap((s) => s.instances);
+    const bySop = draft.image.sopInstanceUid
+      ? instances.find((i) => i.sopInstanceUid === draft.image.sopInstanceUid)
+      : undefined;
+    const byPath = this.library.repo.findByPath(draft.image.path);
+    return (
+      bySop?.id ?? (byPath && instances.some((i) => i.id === byPath.id) ? byPath.id : frontalInstance(study))
+    );
+  }
+
+  private recordImage(studyId: string, instanceId: string): RecordImage {
+    const study = this.library.getStudy(studyId);
+    for (const series of study.series) {
+      const instance = series.instances.find((i) => i.id === instanceId);
+      if (!instance) continue;
+      return {
+        patientKey: this.library.repo.patientKey(studyId) ?? study.patientId,
+        studyUid: study.studyInstanceUid,
+        seriesUid: series.seriesInstanceUid,
+        sopInstanceUid: instance.sopInstanceUid,
+        view: instance.view,
+        columns: instance.columns,
+        rows: instance.rows,
+        photometric: instance.photometric,
+        transferSyntaxUid: instance.transferSyntaxUid,
+      };
+    }
+    throw new UserError('The image this report belongs to is no longer in the library.');
+  }
+
+  private toReading(row: ReadingRow): Reading {
+    return {
+      studyId: row.studyId,
+      version: row.version,
+      parentVersion: row.parentVersion,
+      revision: row.revision,
+      status: row.status,
+      draftId: row.draftId,
+      instanceId: row.instanceId,
+      findings: row.state.findings,
+      impression: row.state.impression,
+      canUndo: row.status === 'in-progress' && row.cursor > 0,
+      canRedo: row.status === 'in-progress' && this.rows.hasEditAfter(row, row.cursor),
+      signedBy: row.signedBy,
+      signedAt: row.signedAt,
+      updatedAt: row.updatedAt,
+    };
+  }
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** The study's frontal image (series come frontal first), else its first image. */
+function frontalInstance(study: Study): string | null {
+  const instances = study.series.flatMap((s) => s.instances);
+  return (instances.find((i) => isFrontal(i.view)) ?? instances[0])?.id ?? null;
+}

@@ -1,0 +1,146 @@
+// The reading workflow's channels through dispatch, as the renderer calls them: the role comes first,
+// a study is read, signed and measured, the site configuration is obeyed, and results match the contract.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { dispatch } from '../../../src/main/ipc/dispatch';
+import { STALE_MESSAGE } from '../../../src/main/services/reading/reading-service';
+import { invokeChannels, type InvokeChannel, type ResultOf } from '../../../src/shared/ipc-contract';
+import { useTempDirs } from '../../helpers/temp-dir';
+import { importStudy, saveDraft } from '../services/reading/reading-fixtures';
+import { setupHandlers, type HandlerSetupOptions } from './handler-setup';
+
+const tempDir = useTempDirs();
+
+async function setup(options: HandlerSetupOptions = {}) {
+  const s = setupHandlers(tempDir, options);
+  const { studyId, instance } = await importStudy(s.library);
+  saveDraft(s.library, studyId, instance);
+  /** The value of a call that must succeed, checked against the contract's result schema. */
+  const call = async <C extends InvokeChannel>(channel: C, args: unknown): Promise<ResultOf<C>> => {
+    const answer = await dispatch(s.handlers, channel, args);
+    if (!answer.ok) throw new Error(`${channel}: ${answer.error}`);
+    return invokeChannels[channel].result.parse(answer.value) as ResultOf<C>;
+  };
+  const refusal = async (channel: InvokeChannel, args: unknown): Promise<string> => {
+    const answer = await dispatch(s.handlers, channel, args);
+    if (answer.ok) throw new Error(`${channel} was not refused`);
+    return answer.error;
+  };
+  return { ...s, studyId, instance, call, refusal };
+}
+
+describe('reading channels', () => {
+  it('ask for a role first', async () => {
+    const { library, studyId, instance, call, refusal } = await setup();
+    expect(await call('profile:get', {})).toBeNull();
+    const calls: [InvokeChannel, unknown][] = [
+      ['reading:open', { studyId }],
+      ['reading:apply', { studyId, revision: 0, op: { type: 'impression.set', text: 'x' } }],
+      ['reading:undo', { studyId, revision: 0 }],
+      ['reading:redo', { studyId, revision: 0 }],
+      ['reading:sign', { studyId, revision: 0 }],
+      ['reading:submit', { studyId, revision: 0 }],
+      ['reading:revise', { studyId }],
+      ['reading:exclude', { studyId, excluded: true, reason: null }],
+      ['images:confirm-clean', { instanceId: instance.id, clean: true }],
+    ];
+    for (const [channel, args] of calls) expect(await refusal(channel, args)).toBe('Choose your role first.');
+    expect(library.repo.db.prepare('SELECT count(*) AS n FROM readings').get()).toEqual({ n: 0 });
+    library.close();
+  });
+
+  it('read, sign and measure a study', async () => {
+    const { library, studyId, instance, call, refusal } = await setup();
+    const profile = await call('profile:set', { displayName: 'Dr Test', role: 'radiologist' });
+    expect(await call('profile:get', {})).toEqual(profile);
+    let r = await call('reading:open', { studyId });
+    expect(r.findings).toHaveLength(2);
+    const [heart] = r.findings;
+    r = await call('reading:apply', {
+      studyId,
+      revision: r.revision,
+      op: { type: 'finding.edit', findingId: heart!.id, text: 'Moderate cardiomegaly.' },
+    });
+    expect(
+      await refusal('reading:apply', { studyId, revision: 0, op: { type: 'impression.set', text: 'x' } }),
+    ).toBe(STALE_MESSAGE);
+    r = await call('reading:undo', { studyId, revision: r.revision });
+    expect(r.findings[0]!.state).toBe('pending');
+    r = await call('reading:redo', { studyId, revision: r.revision });
+    expect(r.findings[0]!.state).toBe('edited');
+    r = await call('reading:sign', { studyId, revision: r.revision });
+    expect(r).toMatchObject({ status: 'signed', signedBy: profile.readerId });
+    expect(await refusal('reading:submit', { studyId, revision: r.revision })).toMatch(
+      /only annotators submit/,
+    );
+
+    await call('images:confirm-clean', { instanceId: instance.id, clean: true });
+    expect(library.feedback.isConfirmedClean(instance.id)).toBe(true);
+    expect(await refusal('images:confirm-clean', { instanceId: '0123456789abcdef', clean: true })).toBe(
+      'Unknown image.',
+    );
+    expect(await call('reading:exclude', { studyId, excluded: true, reason: 'test image' })).toBeNull();
+    expect(library.feedback.list()[0]).toMatchObject({ excluded: true, excludeReason: 'test image' });
+
+    const summary = await call('quality:summary', {});
+    expect(summary.models).toHaveLength(1);
+    expect(summary.models[0]).toMatchObject({ modelId: 'lightbox-demo', modelVersion: '0.1.0', records: 1 });
+    expect(summary.models[0]!.findings).toMatchObject({ edited: 1, accepted: 1 });
+    expect(await call('quality:csv', {})).toContain('lightbox-demo');
+
+    const v2 = await call('reading:revise', { studyId });
+    expect(v2).toMatchObject({ version: 2, parentVersion: 1, status: 'in-progress' });
+    library.close();
+  });
+
+  it('export where the dialog points, and nothing when it is cancelled', async () => {
+    const cancelled = await setup({ exportDir: null });
+    expect(await cancelled.call('feedback:export', { format: 'jsonl' })).toBeNull();
+    cancelled.library.close();
+    const outDir = join(tempDir(), 'export');
+    const { library, call } = await setup({ exportDir: outDir });
+    expect(await call('feedback:export', { format: 'jsonl', since: '2025-01-01' })).toMatchObject({
+      outDir,
+      format: 'jsonl',
+    });
+    library.close();
+  });
+});
+
+describe('the site configuration', () => {
+  it('fixes the role: profile:set is refused and an annotator submits', async () => {
+    const { library, studyId, call, refusal } = await setup({
+      site: { role: 'annotator', readerId: 'badge-4711' },
+    });
+    const profile = await call('profile:get', {});
+    expect(profile).toMatchObject({ role: 'annotator', source: 'site' });
+    expect(profile!.readerId).not.toContain('4711');
+    expect(await refusal('profile:set', { displayName: 'X', role: 'radiologist' })).toMatch(
+      /fixed by the site configuration/,
+    );
+    const r = await call('reading:open', { studyId });
+    expect(
+      await refusal('reading:apply', {
+        studyId,
+        revision: r.revision,
+        op: { type: 'finding.reject', findingId: r.findings[0]!.id },
+      }),
+    ).toMatch(/only a radiologist can change the report text/);
+    expect(await refusal('reading:sign', { studyId, revision: r.revision })).toBe(
+      'Only a radiologist can sign a report.',
+    );
+    expect(await call('reading:submit', { studyId, revision: r.revision })).toMatchObject({
+      status: 'submitted',
+      signedBy: profile!.readerId,
+    });
+    library.close();
+  });
+
+  it('that is malformed is a message for the reader, not a crash', async () => {
+    const { library, studyId, refusal } = await setup({ site: '{ "role": ' });
+    const message = await refusal('profile:get', {});
+    expect(message).toMatch(/site configuration .*site\.json is not valid JSON/);
+    expect(await refusal('reading:open', { studyId })).toBe(message);
+    library.close();
+  });
+});
