@@ -1,6 +1,8 @@
 // The lightbox command: the app's services without a window.
 import { draftCommand } from './commands/draft';
+import { exportCommand } from './commands/export';
 import { importCommand } from './commands/import';
+import { qualityCommand } from './commands/quality';
 import { renderCommand } from './commands/render';
 
 const USAGE = `usage: lightbox <command> [options]
@@ -13,11 +15,16 @@ commands:
   draft <study folder or file.dcm> --out <draft.json> [--model models/<id>] [--provider auto|cpu|cuda|dml|coreml]
         [--variant fp32|fp16|q4] [--max-new-tokens N]
                                                   draft a report with boxed findings with a model pack
+  export --out DIR --format trl-dpo|trl-kto|verl-grpo|jsonl [--since YYYY-MM-DD] [--model ID] [--json]
+         [--data-dir DIR]                         feedback records as de-identified training data
+  quality [--csv] [--data-dir DIR]               agreement of each model version with its readers
 `;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   draft: draftCommand,
+  export: exportCommand,
   import: importCommand,
+  quality: qualityCommand,
   render: renderCommand,
 };
 
