@@ -1,5 +1,6 @@
 // Channel implementations, independent of Electron: the Electron main process and the browser
 // test bridge both serve exactly these, through dispatch().
+import { join } from 'node:path';
 import type { EventChannel, EventOf, InvokeChannel, ResultOf } from '../../shared/ipc-contract';
 import { invokeChannels } from '../../shared/ipc-contract';
 import type { z } from 'zod';
@@ -84,8 +85,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return null;
     },
     'feedback:export': async ({ format, since, modelId }) => {
-      const outDir = await deps.pickExportDir();
-      return outDir ? exportFeedback(library, { outDir, format, since, modelId }) : null;
+      const parent = await deps.pickExportDir();
+      if (!parent) return null;
+      // A new folder in the one chosen, so exporting twice to the same place never mixes two exports.
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+      const outDir = join(parent, `lightbox-${format}-${stamp}`);
+      return exportFeedback(library, { outDir, format, since, modelId, toolVersion: deps.version });
     },
     'quality:summary': () => qualitySummary(library.feedback.list()),
     'quality:csv': () => qualityCsv(qualitySummary(library.feedback.list())),

@@ -1,6 +1,7 @@
 // The reading workflow's channels through dispatch, as the renderer calls them: the role comes first,
 // a study is read, signed and measured, the site configuration is obeyed, and results match the contract.
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dispatch } from '../../../src/main/ipc/dispatch';
 import { STALE_MESSAGE } from '../../../src/main/services/reading/reading-service';
@@ -93,16 +94,20 @@ describe('reading channels', () => {
     library.close();
   });
 
-  it('export where the dialog points, and nothing when it is cancelled', async () => {
+  it('exports into a new folder where the dialog points, and nothing when it is cancelled', async () => {
     const cancelled = await setup({ exportDir: null });
     expect(await cancelled.call('feedback:export', { format: 'jsonl' })).toBeNull();
     cancelled.library.close();
     const outDir = join(tempDir(), 'export');
     const { library, call } = await setup({ exportDir: outDir });
-    expect(await call('feedback:export', { format: 'jsonl', since: '2025-01-01' })).toMatchObject({
-      outDir,
-      format: 'jsonl',
-    });
+    const first = await call('feedback:export', { format: 'jsonl', since: '2025-01-01' });
+    expect(first?.format).toBe('jsonl');
+    expect(dirname(first!.outDir)).toBe(outDir);
+    expect(basename(first!.outDir)).toMatch(/^lightbox-jsonl-\d{4}-\d\d-\d\dT/);
+    // The same place again: a second folder beside the first, which stays as it was.
+    const second = await call('feedback:export', { format: 'jsonl' });
+    expect(second!.outDir).not.toBe(first!.outDir);
+    expect(readdirSync(outDir).sort()).toEqual([basename(first!.outDir), basename(second!.outDir)].sort());
     library.close();
   });
 });
