@@ -1,6 +1,11 @@
 // The window: a header, then the worklist or a study's viewer; imports work from both.
 import { useCallback, useEffect, useState } from 'react';
 import type { ResultOf } from '../shared/ipc-contract';
+import type { Role } from '../shared/reading';
+import { ProfileBadge } from './settings/profile-badge';
+import { ProfileDialog } from './settings/profile-dialog';
+import { useProfile } from './settings/profile-state';
+import { QualityView } from './settings/quality-view';
 import { SettingsPanel } from './settings/settings-panel';
 import { renderBackend } from './viewer/cornerstone-init';
 import { useStudy } from './viewer/use-study';
@@ -13,11 +18,13 @@ import { WorklistPage } from './worklist/worklist-page';
 
 type AppInfo = ResultOf<'app:info'>;
 
-function StudyViewer({ studyId, imageBaseUrl }: { studyId: string; imageBaseUrl: string }) {
+type StudyViewerProps = { studyId: string; imageBaseUrl: string; role: Role | null };
+
+function StudyViewer({ studyId, imageBaseUrl, role }: StudyViewerProps) {
   const { study, error } = useStudy(studyId);
   if (error) return <p className="error page-message">{error}</p>;
   if (!study) return <p className="muted page-message">Loading study…</p>;
-  return <ViewerPage key={study.id} study={study} imageBaseUrl={imageBaseUrl} />;
+  return <ViewerPage key={study.id} study={study} imageBaseUrl={imageBaseUrl} role={role} />;
 }
 
 export function App() {
@@ -26,6 +33,9 @@ export function App() {
   const [studyId, setStudyId] = useState<string | null>(null);
   const [revision, setRevision] = useState(0);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const reader = useProfile();
+  const [profileOpen, setProfileOpen] = useState(false);
+  const [qualityOpen, setQualityOpen] = useState(false);
   const importer = useImport(useCallback(() => setRevision((r) => r + 1), []));
   const { run } = importer;
   const dragging = useWindowDrop(useCallback((paths: string[]) => run({ kind: 'paths', paths }), [run]));
@@ -49,12 +59,21 @@ export function App() {
         )}
         <ImportStatus importer={importer} />
         <span className="spacer" />
+        {reader.profile && <ProfileBadge profile={reader.profile} onEdit={() => setProfileOpen(true)} />}
+        {reader.error && (
+          <span className="error" role="alert">
+            {reader.error}
+          </span>
+        )}
+        <button type="button" onClick={() => setQualityOpen(true)}>
+          Model quality
+        </button>
         <button type="button" aria-label="Settings" title="Settings" onClick={() => setSettingsOpen(true)}>
           ⚙
         </button>
       </header>
       {studyId ? (
-        <StudyViewer studyId={studyId} imageBaseUrl={info.imageBaseUrl} />
+        <StudyViewer studyId={studyId} imageBaseUrl={info.imageBaseUrl} role={reader.profile?.role ?? null} />
       ) : (
         <WorklistPage
           importer={importer}
@@ -71,6 +90,14 @@ export function App() {
           version={info.version}
           backend={renderBackend()}
           onClose={() => setSettingsOpen(false)}
+        />
+      )}
+      {qualityOpen && <QualityView onClose={() => setQualityOpen(false)} />}
+      {reader.loaded && (!reader.profile || profileOpen) && (
+        <ProfileDialog
+          current={reader.profile}
+          onSave={reader.save}
+          onClose={reader.profile ? () => setProfileOpen(false) : null}
         />
       )}
       {dragging && <div className="drop-overlay">Drop DICOM files or folders to import them</div>}

@@ -7,6 +7,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Draft, Finding } from '../../src/shared/draft';
 import { startBridge, type Bridge } from './bridge/server';
+import { E2E_READER } from './helpers/app-page';
 import { SAMPLE_DIR, tempDir } from './helpers/fixture-dirs';
 import { expectRendered, shoot, viewport, type Shot } from './helpers/viewport-pixels';
 import { exportTinyPack } from '../helpers/tiny-pack';
@@ -32,6 +33,7 @@ async function open(browser: Browser): Promise<void> {
     samplesDir: samples,
     modelsDir,
     draftLimits: { maxNewTokens: 24, groundingMaxNewTokens: 8 },
+    profile: E2E_READER,
   });
   page = await browser.newPage();
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));

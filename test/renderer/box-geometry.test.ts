@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { boxCorners, svgPoints, type Point } from '../../src/renderer/findings/box-geometry';
+import {
+  boxAround,
+  boxCorners,
+  rectangleHandles,
+  sameBox,
+  svgPoints,
+  type Point,
+} from '../../src/renderer/findings/box-geometry';
 
 /** A 1000 x 800 image fitted at half size into a 500 x 500 canvas, then turned or mirrored about the centre. */
 function view(rotation: 0 | 90, flipHorizontal: boolean) {
@@ -55,5 +62,82 @@ describe('svgPoints', () => {
         [3.04, 4],
       ]),
     ).toBe('1.0,2.3 3.0,4.0');
+  });
+});
+
+describe('rectangleHandles', () => {
+  it("puts the box's corners in RectangleROI's order: diagonals 0-3 and 1-2", () => {
+    expect(rectangleHandles(box)).toEqual([
+      [100, 200],
+      [400, 200],
+      [100, 300],
+      [400, 300],
+    ]);
+  });
+});
+
+describe('boxAround', () => {
+  const size = { columns: 1000, rows: 800 };
+
+  it('gives back the box its handles came from', () => {
+    expect(boxAround(rectangleHandles(box), size)).toEqual(box);
+  });
+
+  it('bounds the corners whatever their order (a rectangle dragged past its opposite corner)', () => {
+    expect(
+      boxAround(
+        [
+          [400, 300],
+          [100, 300],
+          [400, 200],
+          [100, 200],
+        ],
+        size,
+      ),
+    ).toEqual(box);
+  });
+
+  it('keeps the box on the image', () => {
+    expect(
+      boxAround(
+        [
+          [-50, 700],
+          [1200, 900],
+        ],
+        size,
+      ),
+    ).toEqual({ x: 0, y: 700, width: 1000, height: 100 });
+  });
+
+  it('rounds to a hundredth of a pixel, so a round trip through world space changes nothing', () => {
+    expect(
+      boxAround(
+        [
+          [100.000000001, 199.99999999],
+          [399.996, 300.004],
+        ],
+        size,
+      ),
+    ).toEqual(box);
+  });
+
+  it('gives nothing for a click or a sliver', () => {
+    expect(
+      boxAround(
+        [
+          [10, 10],
+          [11, 200],
+        ],
+        size,
+      ),
+    ).toBeNull();
+    expect(boxAround([], size)).toBeNull();
+  });
+});
+
+describe('sameBox', () => {
+  it('tells boxes apart by a hundredth of a pixel', () => {
+    expect(sameBox(box, { ...box, x: box.x + 0.001 })).toBe(true);
+    expect(sameBox(box, { ...box, width: box.width + 0.5 })).toBe(false);
   });
 });

@@ -24,3 +24,49 @@ export function boxCorners(box: Box, toCanvas: (imagePoint: Point) => Point | nu
 /** The value of an SVG polygon's points attribute. */
 export const svgPoints = (corners: readonly Point[]): string =>
   corners.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' ');
+
+export type ImageSize = { columns: number; rows: number };
+
+/** Smallest side, in image pixels, of a box the reader can draw; a click is not a box. */
+export const MIN_BOX_SIDE = 2;
+
+const hundredth = (n: number): number => Math.round(n * 100) / 100;
+const clamp = (n: number, max: number): number => Math.min(max, Math.max(0, n));
+
+/**
+ * RectangleROI's four handles for a box, in image pixels: 0 and 3 are one diagonal, 1 and 2 the
+ * other, and Cornerstone draws them as top left, top right, bottom left, bottom right.
+ */
+export function rectangleHandles(box: Box): Point[] {
+  const { x, y, width, height } = box;
+  return [
+    [x, y],
+    [x + width, y],
+    [x, y + height],
+    [x + width, y + height],
+  ];
+}
+
+/**
+ * The image-axis box around a rectangle's corners after a drag, kept on the image and rounded to a
+ * hundredth of a pixel; null when it is too small to be a box. Quarter turns and flips keep a drawn
+ * rectangle on the image axes, so its bounds are the rectangle itself.
+ */
+export function boxAround(points: readonly Point[], size: ImageSize): Box | null {
+  if (points.length === 0) return null;
+  const xs = points.map((p) => clamp(p[0], size.columns));
+  const ys = points.map((p) => clamp(p[1], size.rows));
+  const x = hundredth(Math.min(...xs));
+  const y = hundredth(Math.min(...ys));
+  const width = hundredth(Math.max(...xs)) - x;
+  const height = hundredth(Math.max(...ys)) - y;
+  if (width < MIN_BOX_SIDE || height < MIN_BOX_SIDE) return null;
+  return { x, y, width: hundredth(width), height: hundredth(height) };
+}
+
+/** Whether two boxes are the same to a hundredth of a pixel (what a round trip through world space keeps). */
+export const sameBox = (a: Box, b: Box): boolean =>
+  Math.abs(a.x - b.x) < 0.01 &&
+  Math.abs(a.y - b.y) < 0.01 &&
+  Math.abs(a.width - b.width) < 0.01 &&
+  Math.abs(a.height - b.height) < 0.01;

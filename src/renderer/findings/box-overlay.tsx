@@ -1,18 +1,22 @@
-// The draft's boxes over the image they were found on, read-only. Drawn in canvas coordinates taken
+// The findings' boxes over the image they belong to, read-only. Drawn in canvas coordinates taken
 // from the viewport at each render (the pane re-renders on every camera change and redraw).
 import { utilities, type StackViewport } from '@cornerstonejs/core';
-import type { Finding } from '../../shared/draft';
+import type { Box } from '../../shared/draft';
 import { boxCorners, svgPoints, type Point } from './box-geometry';
 import './findings.css';
 
+/** What the overlay draws of a finding: a draft's finding while it streams, or the reading's. */
+export type OverlayFinding = { id: string; boxes: readonly Box[]; rejected: boolean };
+
 type Props = {
   viewport: StackViewport;
-  findings: readonly Finding[];
-  highlighted: number | null;
-  onHover: (finding: number | null) => void;
+  findings: readonly OverlayFinding[];
+  highlighted: string | null;
+  selected: string | null;
+  onHover: (findingId: string | null) => void;
 };
 
-export function BoxOverlay({ viewport, findings, highlighted, onHover }: Props) {
+export function BoxOverlay({ viewport, findings, highlighted, selected, onHover }: Props) {
   const imageId = viewport.getCurrentImageId();
   if (!imageId || !viewport.getCornerstoneImage()) return null;
   const toCanvas = (point: Point): Point | null => {
@@ -28,20 +32,22 @@ export function BoxOverlay({ viewport, findings, highlighted, onHover }: Props) 
           const corners = boxCorners(box, toCanvas);
           if (!corners) return [];
           const points = svgPoints(corners);
+          const lit = highlighted === finding.id || selected === finding.id;
           return [
             <g
-              key={`${index}-${b}`}
-              className={`finding-box${highlighted === index ? ' highlighted' : ''}`}
+              key={`${finding.id}-${b}`}
+              className={`finding-box${lit ? ' highlighted' : ''}${finding.rejected ? ' rejected' : ''}`}
               data-testid="finding-box"
               data-finding={index}
-              data-highlighted={highlighted === index}
+              data-finding-id={finding.id}
+              data-highlighted={lit}
             >
               <polygon className="box-line" points={points} />
               {/* A wide invisible outline to hover: the inside stays free for window/level drags. */}
               <polygon
                 className="box-hit"
                 points={points}
-                onPointerEnter={() => onHover(index)}
+                onPointerEnter={() => onHover(finding.id)}
                 onPointerLeave={() => onHover(null)}
               />
             </g>,

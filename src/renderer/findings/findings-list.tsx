@@ -1,15 +1,18 @@
-// The draft's findings: status, how many boxes each has and why any were dropped. Hovering one
-// highlights its boxes on the image, and a hovered box highlights its finding here.
-import type { Finding } from '../../shared/draft';
+// The findings of a draft as it streams: status, how many boxes each has and why any were dropped.
+// Hovering one highlights its boxes on the image, and a hovered box highlights its finding here.
+import type { DroppedBox, Finding } from '../../shared/draft';
 import './findings.css';
 
 type Props = {
   findings: readonly Finding[];
-  highlighted: number | null;
-  onHover: (finding: number | null) => void;
+  highlighted: string | null;
+  onHover: (findingId: string | null) => void;
 };
 
-const boxCount = (n: number): string => (n === 1 ? '1 box' : `${n} boxes`);
+/** A streaming draft's findings have no ids yet: their place names them. */
+export const draftFindingId = (index: number): string => `draft-${index}`;
+
+export const boxCount = (n: number): string => (n === 1 ? '1 box' : `${n} boxes`);
 
 export function FindingsList({ findings, highlighted, onHover }: Props) {
   return (
@@ -17,11 +20,11 @@ export function FindingsList({ findings, highlighted, onHover }: Props) {
       {findings.map((finding, index) => (
         <li
           key={index}
-          className={`finding ${finding.status}${highlighted === index ? ' highlighted' : ''}`}
+          className={`finding ${finding.status}${highlighted === draftFindingId(index) ? ' highlighted' : ''}`}
           data-testid="finding"
           data-status={finding.status}
-          data-highlighted={highlighted === index}
-          onPointerEnter={() => onHover(index)}
+          data-highlighted={highlighted === draftFindingId(index)}
+          onPointerEnter={() => onHover(draftFindingId(index))}
           onPointerLeave={() => onHover(null)}
         >
           <div className="finding-head">
@@ -31,17 +34,23 @@ export function FindingsList({ findings, highlighted, onHover }: Props) {
             </span>
           </div>
           <p className="finding-text">{finding.text}</p>
-          {finding.dropped.length > 0 && (
-            <ul className="dropped" aria-label="Dropped boxes">
-              {finding.dropped.map((d, i) => (
-                <li key={i} title={d.text}>
-                  {d.reason}
-                </li>
-              ))}
-            </ul>
-          )}
+          <DroppedBoxes dropped={finding.dropped} />
         </li>
       ))}
     </ol>
+  );
+}
+
+/** Why boxes the model wrote could not be used. */
+export function DroppedBoxes({ dropped }: { dropped: readonly DroppedBox[] }) {
+  if (dropped.length === 0) return null;
+  return (
+    <ul className="dropped" aria-label="Dropped boxes">
+      {dropped.map((d, i) => (
+        <li key={i} title={d.text}>
+          {d.reason}
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -1,5 +1,5 @@
 // A study's draft: the stored one, or the one being written with its events as they come.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { applyProgress, startingView, viewOfDraft, type DraftView } from './draft-view';
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -10,8 +10,13 @@ export type DraftControl = {
   cancel(): void;
 };
 
-export function useDraft(studyId: string): DraftControl {
+/** onDone: a draft of the study has finished (and is stored), whichever window started it. */
+export function useDraft(studyId: string, onDone?: () => void): DraftControl {
   const [view, setView] = useState<DraftView>(() => viewOfDraft(null));
+  const done = useRef(onDone);
+  useEffect(() => {
+    done.current = onDone;
+  });
 
   useEffect(() => {
     let live = true;
@@ -21,6 +26,7 @@ export function useDraft(studyId: string): DraftControl {
     );
     const off = window.lightbox.on('drafts:event', ({ draftId, studyId: of, event }) => {
       if (of !== studyId) return;
+      if (event.kind === 'done') done.current?.();
       setView((v) => {
         // Events can overtake drafts:start's answer (the test bridge streams them on another connection).
         const mine = v.draftId === draftId || (v.running && v.draftId === null);

@@ -6,6 +6,7 @@ import {
   addTool,
   init as initTools,
   PanTool,
+  RectangleROITool,
   StackScrollTool,
   WindowLevelTool,
   ZoomTool,
@@ -50,7 +51,7 @@ export function initCornerstone(): RenderBackend {
     },
     { priority: 100 },
   );
-  for (const tool of [WindowLevelTool, ZoomTool, PanTool, StackScrollTool]) addTool(tool);
+  for (const tool of [WindowLevelTool, ZoomTool, PanTool, StackScrollTool, RectangleROITool]) addTool(tool);
   viewerEngine();
   backend = chosen;
   return chosen;

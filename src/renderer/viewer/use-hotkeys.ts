@@ -1,11 +1,15 @@
 import { useEffect, useRef } from 'react';
 import { commandForKey, type ViewerCommand } from './hotkeys';
 
-const isEditable = (target: EventTarget | null): boolean =>
+export const isEditable = (target: EventTarget | null): boolean =>
   target instanceof HTMLElement &&
   (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
 
-/** Viewer hotkeys on the window, except while the user types in a field. */
+/** A part of the page with keys of its own (the findings list: r rejects there, arrows select). */
+const ownsKeys = (target: EventTarget | null): boolean =>
+  target instanceof Element && target.closest('[data-own-hotkeys]') !== null;
+
+/** Viewer hotkeys on the window, except while the user types in a field or a part has its own keys. */
 export function useHotkeys(onCommand: (command: ViewerCommand) => void): void {
   const handler = useRef(onCommand);
   useEffect(() => {
@@ -13,7 +17,7 @@ export function useHotkeys(onCommand: (command: ViewerCommand) => void): void {
   });
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
-      if (isEditable(event.target)) return;
+      if (isEditable(event.target) || ownsKeys(event.target)) return;
       const command = commandForKey(event);
       if (!command) return;
       event.preventDefault();

@@ -3,6 +3,7 @@ import { RenderingEngine } from '@cornerstonejs/core';
 import {
   Enums as ToolEnums,
   PanTool,
+  RectangleROITool,
   StackScrollTool,
   ToolGroupManager,
   WindowLevelTool,
@@ -23,6 +24,10 @@ const toolNames: Readonly<Record<PrimaryTool, string>> = {
 
 let engine: Engine | null = null;
 let primary: PrimaryTool = 'windowLevel';
+let editingBoxes = false;
+
+/** The reader's boxes as rectangles: no statistics or text, only the outline and its handles. */
+const boxToolConfiguration = { calculateStats: false, getTextLines: (): string[] => [] };
 
 /** Call after Cornerstone's init; later calls return the same engine. */
 export function viewerEngine(): Engine {
@@ -30,6 +35,7 @@ export function viewerEngine(): Engine {
   const toolGroup = ToolGroupManager.createToolGroup(ID);
   if (!toolGroup) throw new Error('the viewer tool group could not be created');
   for (const name of [...Object.values(toolNames), StackScrollTool.toolName]) toolGroup.addTool(name);
+  toolGroup.addTool(RectangleROITool.toolName, boxToolConfiguration);
   // Radiologists' defaults: left W/L, middle pan, right zoom, wheel through the stack.
   toolGroup.setToolActive(WindowLevelTool.toolName, { bindings: [{ mouseButton: MouseBindings.Primary }] });
   toolGroup.setToolActive(PanTool.toolName, { bindings: [{ mouseButton: MouseBindings.Auxiliary }] });
@@ -41,11 +47,28 @@ export function viewerEngine(): Engine {
 
 export const primaryTool = (): PrimaryTool => primary;
 
-/** Binds the left mouse button to one tool; the other bindings stay. */
+/** Binds the left mouse button to one tool; the other bindings stay. While boxes are edited the choice waits. */
 export function setPrimaryTool(to: PrimaryTool): void {
   if (to === primary) return;
   const { toolGroup } = viewerEngine();
-  toolGroup.setToolPassive(toolNames[primary]);
-  toolGroup.setToolActive(toolNames[to], { bindings: [{ mouseButton: MouseBindings.Primary }] });
+  if (!editingBoxes) {
+    toolGroup.setToolPassive(toolNames[primary]);
+    toolGroup.setToolActive(toolNames[to], { bindings: [{ mouseButton: MouseBindings.Primary }] });
+  }
   primary = to;
+}
+
+/** Box editing takes the left button (draw, move, resize); the middle and right keep pan and zoom. */
+export function setBoxEditing(on: boolean): void {
+  if (on === editingBoxes) return;
+  const { toolGroup } = viewerEngine();
+  const primaryBinding = { bindings: [{ mouseButton: MouseBindings.Primary }] };
+  if (on) {
+    toolGroup.setToolPassive(toolNames[primary]);
+    toolGroup.setToolActive(RectangleROITool.toolName, primaryBinding);
+  } else {
+    toolGroup.setToolDisabled(RectangleROITool.toolName);
+    toolGroup.setToolActive(toolNames[primary], primaryBinding);
+  }
+  editingBoxes = on;
 }

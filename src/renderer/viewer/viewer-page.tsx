@@ -2,8 +2,10 @@
 import { useState } from 'react';
 import type { StackViewport } from '@cornerstonejs/core';
 import type { Series, Study } from '../../shared/domain';
+import type { Role } from '../../shared/reading';
 import { ReportPanel } from '../report/report-panel';
-import { useDraft } from '../report/use-draft';
+import { useReadingHotkeys } from '../report/use-reading-hotkeys';
+import { useReadingSession } from '../report/use-reading-session';
 import type { ViewerCommand } from './hotkeys';
 import { applyCommand, applyWindow } from './viewer-commands';
 import { presetsForImage } from './image-presets';
@@ -17,19 +19,19 @@ import { ViewerToolbar } from './viewer-toolbar';
 import { ViewportPane, type FindingBoxes } from './viewport-pane';
 import './viewer.css';
 
-type Props = { study: Study; imageBaseUrl: string };
+type Props = { study: Study; imageBaseUrl: string; role: Role | null };
 
 const viewportId = (i: number): string => `viewport-${i}`;
 
-export function ViewerPage({ study, imageBaseUrl }: Props) {
+export function ViewerPage({ study, imageBaseUrl, role }: Props) {
   const engine = viewerEngine();
   const [stacks, setStacks] = useState<ViewportStack[]>(() => pickViews(study, imageBaseUrl));
   const [active, setActive] = useState(0);
   const [shown, setShown] = useState<Record<number, StackEntry>>({});
   const [tool, setTool] = useState<PrimaryTool>(primaryTool);
   const [tagsOpen, setTagsOpen] = useState(false);
-  const draft = useDraft(study.id);
-  const [highlighted, setHighlighted] = useState<number | null>(null);
+  const session = useReadingSession(study, role);
+  const { draft } = session;
 
   const activeViewport = (): StackViewport | undefined =>
     engine.engine.getViewport(viewportId(active)) as StackViewport | undefined;
@@ -52,6 +54,7 @@ export function ViewerPage({ study, imageBaseUrl }: Props) {
     }
   };
   useHotkeys(dispatch);
+  useReadingHotkeys(session.command);
 
   const showSeries = (series: Series) =>
     setStacks((current) => current.map((s, i) => (i === active ? stackForSeries(imageBaseUrl, series) : s)));
@@ -65,10 +68,12 @@ export function ViewerPage({ study, imageBaseUrl }: Props) {
   const activeImage = activeEntry ? activeViewport()?.getCornerstoneImage() : undefined;
   const presets = activeImage ? presetsForImage(activeImage) : [];
   const seriesById = new Map(study.series.map((s) => [s.id, s]));
-  const { sopInstanceUid, findings } = draft.view;
-  const boxes: FindingBoxes | null = sopInstanceUid
-    ? { sopInstanceUid, findings, highlighted, onHover: setHighlighted }
-    : null;
+  const boxes: FindingBoxes | null = session.boxes && {
+    ...session.boxes,
+    highlighted: session.hovered,
+    selected: session.selected,
+    onHover: session.hover,
+  };
 
   return (
     <div className="viewer">
@@ -109,13 +114,7 @@ export function ViewerPage({ study, imageBaseUrl }: Props) {
           {stacks.length === 0 && <p className="muted">This study has no images.</p>}
         </main>
         {tagsOpen && <TagBrowser instanceId={activeEntry?.instanceId ?? null} />}
-        <ReportPanel
-          view={draft.view}
-          highlighted={highlighted}
-          onHover={setHighlighted}
-          onDraft={draft.start}
-          onCancel={draft.cancel}
-        />
+        <ReportPanel session={session} studyId={study.id} />
       </div>
     </div>
   );

@@ -2,8 +2,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { Enums, eventTarget, type StackViewport } from '@cornerstonejs/core';
 import type { Study } from '../../shared/domain';
-import type { Finding } from '../../shared/draft';
-import { BoxOverlay } from '../findings/box-overlay';
+import { useBoxAnnotations, type BoxEditing } from '../findings/box-annotations';
+import { BoxOverlay, type OverlayFinding } from '../findings/box-overlay';
 import type { Engine } from './viewer-engine';
 import type { StackEntry, ViewportStack } from './pick-views';
 import { readViewportState, type ViewportState } from './viewport-state';
@@ -22,12 +22,15 @@ type Props = {
   boxes: FindingBoxes | null;
 };
 
-/** A draft's findings, drawn over the image they were found on when this pane shows it. */
+/** The findings' boxes, drawn over the image they belong to when this pane shows it. */
 export type FindingBoxes = {
-  sopInstanceUid: string;
-  findings: readonly Finding[];
-  highlighted: number | null;
-  onHover: (finding: number | null) => void;
+  instanceId: string;
+  findings: readonly OverlayFinding[];
+  highlighted: string | null;
+  selected: string | null;
+  onHover: (findingId: string | null) => void;
+  /** Set while the reader edits the boxes on the image; Cornerstone's annotations draw them then. */
+  editing: BoxEditing | null;
 };
 
 type LoadError = { imageId?: string; error?: { message?: string; status?: number } };
@@ -123,13 +126,12 @@ export function ViewportPane({
   }, [engine, viewportId, stack]);
 
   const shownInstanceId = state ? stack.entries[state.index]?.instanceId : undefined;
-  const shownSop = study.series
-    .flatMap((s) => s.instances)
-    .find((i) => i.id === shownInstanceId)?.sopInstanceUid;
   const viewport =
-    boxes && rendered && shownSop === boxes.sopInstanceUid
+    boxes && rendered && shownInstanceId === boxes.instanceId
       ? (engine.engine.getViewport(viewportId) as StackViewport | undefined)
       : undefined;
+  const editing = viewport ? (boxes?.editing ?? null) : null;
+  useBoxAnnotations(viewport, editing);
 
   return (
     <div
@@ -144,6 +146,7 @@ export function ViewportPane({
       data-scale={state ? state.scale.toFixed(3) : ''}
       data-image-index={state?.index ?? ''}
       data-instance-id={state ? (stack.entries[state.index]?.instanceId ?? '') : ''}
+      data-editing-boxes={editing !== null}
       data-window={
         state?.window ? `${Math.round(state.window.width)}/${Math.round(state.window.center)}` : ''
       }
@@ -151,11 +154,12 @@ export function ViewportPane({
       onContextMenu={(e) => e.preventDefault()}
     >
       <div ref={element} className="viewport-element" />
-      {viewport && boxes && (
+      {viewport && boxes && !editing && (
         <BoxOverlay
           viewport={viewport}
           findings={boxes.findings}
           highlighted={boxes.highlighted}
+          selected={boxes.selected}
           onHover={boxes.onHover}
         />
       )}

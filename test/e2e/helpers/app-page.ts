@@ -6,8 +6,14 @@ import { tempDir } from './fixture-dirs';
 
 export type AppPage = { page: Page; url: string; problems: string[]; close(): Promise<void> };
 
+/** The reader every spec starts as, unless it passes a profile of its own (or `profile: undefined`). */
+export const E2E_READER: NonNullable<BridgeOptions['profile']> = {
+  displayName: 'E2E Reader',
+  role: 'radiologist',
+};
+
 export async function openApp(browser: Browser, options: BridgeOptions, query = ''): Promise<AppPage> {
-  const bridge = await startBridge({ userDataDir: tempDir(), ...options });
+  const bridge = await startBridge({ userDataDir: tempDir(), profile: E2E_READER, ...options });
   const page = await browser.newPage();
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));

@@ -1,0 +1,137 @@
+// A study's reading. Main holds it: every edit goes there with the revision it was made on, and the
+// reading main answers replaces the one shown. Calls run one after another, so each is made on the
+// revision the one before returned; when another window got there first, the reading is opened again.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Reading, ReadingOp } from '../../shared/reading';
+import { isStaleRevision } from './reading-edits';
+
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+export type ReadingControl = {
+  /** null while it is being opened. */
+  reading: Reading | null;
+  /** Why the reading could not be opened. */
+  error: string | null;
+  /** What main refused last; cleared by the next change that goes through. */
+  notice: string | null;
+  /** Applies the edits in order, stopping at the first refused; resolves whether all went through. */
+  apply(ops: readonly ReadingOp[]): Promise<boolean>;
+  undo(): void;
+  redo(): void;
+  sign(): void;
+  submit(): void;
+  revise(): void;
+  /** Opens the reading again (a draft has finished: the reading may now be built from it). */
+  reopen(): void;
+  /** Shows a message of the editor's own in the notice's place (an edit it cannot send). */
+  tell(text: string): void;
+  dismissNotice(): void;
+};
+
+type Call = (current: Reading) => Promise<Reading>;
+
+export function useReading(studyId: string): ReadingControl {
+  const [reading, setReading] = useState<Reading | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const current = useRef<Reading | null>(null);
+  const queue = useRef<Promise<unknown>>(Promise.resolve());
+  const live = useRef(true);
+
+  const show = useCallback((next: Reading | null) => {
+    if (!live.current) return;
+    current.current = next;
+    setReading(next);
+  }, []);
+
+  const open = useCallback(async () => {
+    try {
+      show(await window.lightbox.invoke('reading:open', { studyId }));
+      if (live.current) setError(null);
+    } catch (e) {
+      if (live.current) setError(message(e));
+    }
+  }, [studyId, show]);
+
+  /** Queues calls behind those already sent. */
+  const enqueue = useCallback(<T>(task: () => Promise<T>): Promise<T> => {
+    const next = queue.current.then(task);
+    queue.current = next.catch(() => undefined);
+    return next;
+  }, []);
+
+  const run = useCallback(
+    (calls: readonly Call[]): Promise<boolean> =>
+      enqueue(async () => {
+        for (const call of calls) {
+          // Sent even after the view has gone (an impression saved as the study closes).
+          const base = current.current;
+          if (!base) return false;
+          try {
+            show(await call(base));
+          } catch (e) {
+            const text = message(e);
+            if (live.current) setNotice(text);
+            if (isStaleRevision(text)) await open();
+            return false;
+          }
+        }
+        if (live.current) setNotice(null);
+        return true;
+      }),
+    [enqueue, open, show],
+  );
+
+  useEffect(() => {
+    live.current = true;
+    void enqueue(open);
+    return () => {
+      live.current = false;
+    };
+  }, [enqueue, open]);
+
+  const apply = useCallback(
+    (ops: readonly ReadingOp[]) =>
+      run(
+        ops.map(
+          (op) => (r: Reading) =>
+            window.lightbox.invoke('reading:apply', { studyId, revision: r.revision, op }),
+        ),
+      ),
+    [run, studyId],
+  );
+
+  const at = useCallback(
+    (channel: 'reading:undo' | 'reading:redo' | 'reading:sign' | 'reading:submit') => () =>
+      void run([(r) => window.lightbox.invoke(channel, { studyId, revision: r.revision })]),
+    [run, studyId],
+  );
+
+  const revise = useCallback(
+    () => void run([() => window.lightbox.invoke('reading:revise', { studyId })]),
+    [run, studyId],
+  );
+
+  const reopen = useCallback(() => {
+    show(null);
+    void enqueue(open);
+  }, [enqueue, open, show]);
+
+  const dismissNotice = useCallback(() => setNotice(null), []);
+  const tell = useCallback((text: string) => setNotice(text), []);
+
+  return {
+    reading,
+    error,
+    notice,
+    apply,
+    undo: at('reading:undo'),
+    redo: at('reading:redo'),
+    sign: at('reading:sign'),
+    submit: at('reading:submit'),
+    revise,
+    reopen,
+    tell,
+    dismissNotice,
+  };
+}
