@@ -3,7 +3,7 @@
 // can be exported after the image and free text are de-identified. Also the export and quality views.
 import { z } from 'zod';
 import { boxSchema, draftModelSchema, providerChoiceSchema, renditionSchema, samplingSchema } from './draft';
-import { findingStateSchema, roleSchema } from './reading';
+import { roleSchema } from './reading';
 import { viewSchema } from './domain';
 
 /** A box in both coordinate systems: image pixels and the model's [x1, y1, x2, y2] fractions. */

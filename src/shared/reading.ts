@@ -66,6 +66,16 @@ export const readingSchema = z.object({
   signedBy: z.string().nullable(),
   signedAt: z.string().nullable(),
   updatedAt: z.string(),
+  /** The study's exclude-from-training flag; null while the study has no feedback record. */
+  exclude: z.object({ excluded: z.boolean(), reason: z.string().nullable() }).nullable(),
+  /**
+   * Whether the reading's image may carry burned-in text (export leaves it out unless a reader confirmed
+   * it clean): its header's BurnedInAnnotation (0028,0301), 'unknown' when absent or unreadable, and the
+   * confirmation. null without an image.
+   */
+  burnedIn: z
+    .object({ annotation: z.enum(['YES', 'NO', 'unknown']), confirmedClean: z.boolean() })
+    .nullable(),
 });
 export type Reading = z.infer<typeof readingSchema>;
 

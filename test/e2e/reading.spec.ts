@@ -5,13 +5,16 @@
 // it still there after a reload, sign, the read-only report, an amendment as version 2, an edit
 // refused because another window changed the reading first. Last, an annotator cannot sign, in the
 // panel or by calling main directly.
-import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Draft, Finding } from '../../src/shared/draft';
 import type { Reading } from '../../src/shared/reading';
 import { startBridge, type Bridge } from './bridge/server';
 import { SAMPLE_DIR, tempDir } from './helpers/fixture-dirs';
+import * as geometry from './helpers/image-geometry';
+import type { Point, Rect, View } from './helpers/image-geometry';
+import * as report from './helpers/report-panel';
 import { expectRendered, viewport } from './helpers/viewport-pixels';
 import { exportTinyPack } from '../helpers/tiny-pack';
 
@@ -47,11 +50,9 @@ async function open(browser: Browser): Promise<void> {
   });
 }
 
-const panel = () => page.getByRole('complementary', { name: 'Report' });
-const findings = () => panel().getByTestId('finding');
-/** A finding by its shown text (not the text of a box's "move to" choices). */
-const finding = (text: string | RegExp) =>
-  findings().filter({ has: page.getByTestId('finding-text').filter({ hasText: text }) });
+const panel = () => report.reportPanel(page);
+const findings = () => report.findingItems(page);
+const finding = (text: string | RegExp) => report.findingByText(page, text);
 
 const openStudy = async (patient: string) => {
   const back = page.getByRole('button', { name: '← Worklist' });
@@ -60,9 +61,7 @@ const openStudy = async (patient: string) => {
   await expectRendered(page, 0);
 };
 
-/** The study's reading as main has it, asked through the page's own window.lightbox. */
-const stored = (studyId: string): Promise<Reading> =>
-  page.evaluate((id) => window.lightbox.invoke('reading:open', { studyId: id }), studyId);
+const stored = (studyId: string): Promise<Reading> => report.storedReading(page, studyId);
 
 /** What main answers to a call: its value, or the message of its refusal. */
 const invoke = (channel: string, args: unknown): Promise<{ ok: boolean; text: string }> =>
@@ -216,79 +215,15 @@ let boxedId = '';
 const boxedReading = () => stored(boxedId);
 const findingIn = (reading: Reading, text: string) => reading.findings.find((f) => f.text === text)!;
 
-type Rect = { x: number; y: number; width: number; height: number };
-/** How the image is shown: turned clockwise, then mirrored, at a zoom over the fitted size. */
-type View = { rotation: 0 | 90; flip?: boolean; zoom?: number };
-
-const canvasRect = async (): Promise<Rect> => {
-  const box = await viewport(page, 0).locator('canvas').first().boundingBox();
-  if (!box) throw new Error('no canvas');
-  return box;
-};
-
-/** Screen pixels per image pixel of the fitted image. */
-const fit = (canvas: Rect): number => Math.min(canvas.width / WIDTH, canvas.height / HEIGHT);
-
-/** An image point on the page: the image fitted and centred, zoomed, turned clockwise, mirrored. */
-function toPage(canvas: Rect, [x, y]: readonly [number, number], view: View): [number, number] {
-  const k = fit(canvas) * (view.zoom ?? 1);
-  let dx = (x - WIDTH / 2) * k;
-  let dy = (y - HEIGHT / 2) * k;
-  if (view.rotation === 90) [dx, dy] = [-dy, dx];
-  if (view.flip) dx = -dx;
-  return [canvas.x + canvas.width / 2 + dx, canvas.y + canvas.height / 2 + dy];
-}
-
-function expectedRect(canvas: Rect, box: Rect, view: View): Rect {
-  const [a, b] = [
-    toPage(canvas, [box.x, box.y], view),
-    toPage(canvas, [box.x + box.width, box.y + box.height], view),
-  ];
-  return {
-    x: Math.min(a[0], b[0]),
-    y: Math.min(a[1], b[1]),
-    width: Math.abs(a[0] - b[0]),
-    height: Math.abs(a[1] - b[1]),
-  };
-}
-
-/** Cornerstone's rectangle of a box while boxes are edited. */
-const annotationRect = (boxId: string): Locator => viewport(page, 0).locator(`rect[data-id="${boxId}-rect"]`);
-
-const pageRect = (el: Locator): Promise<Rect> =>
-  el.evaluate((e) => {
-    const r = e.getBoundingClientRect();
-    return { x: r.x, y: r.y, width: r.width, height: r.height };
-  });
-
-async function expectAnnotationAt(boxId: string, box: Rect, view: View): Promise<void> {
-  const want = expectedRect(await canvasRect(), box, view);
-  await expect
-    .poll(
-      async () => {
-        const got = await pageRect(annotationRect(boxId));
-        return Math.max(
-          Math.abs(got.x - want.x),
-          Math.abs(got.y - want.y),
-          Math.abs(got.width - want.width),
-          Math.abs(got.height - want.height),
-        );
-      },
-      `box ${boxId} at ${JSON.stringify(view)}`,
-    )
-    .toBeLessThan(2.5);
-}
-
-async function drag(from: readonly [number, number], to: readonly [number, number]): Promise<void> {
-  await page.mouse.move(from[0], from[1]);
-  await page.mouse.down();
-  await page.mouse.move((from[0] + to[0]) / 2, (from[1] + to[1]) / 2, { steps: 5 });
-  await page.mouse.move(to[0], to[1], { steps: 5 });
-  await page.mouse.up();
-}
-
-/** Moves the focus out of the panel (a click on nothing focusable), so r and the arrows are the viewer's. */
-const leavePanel = () => panel().getByRole('heading', { name: 'Report' }).click();
+const NEMA = { width: WIDTH, height: HEIGHT };
+const canvasRect = () => geometry.canvasRect(page);
+const fit = (canvas: Rect): number => geometry.fitScale(canvas, NEMA);
+const toPage = (canvas: Rect, point: Point, view: View) => geometry.imageToPage(canvas, NEMA, point, view);
+const annotationRect = (boxId: string) => geometry.annotationRect(page, boxId);
+const expectAnnotationAt = (boxId: string, box: Rect, view: View) =>
+  geometry.expectAnnotationAt(page, NEMA, boxId, box, view);
+const drag = (from: Point, to: Point) => geometry.drag(page, from, to);
+const leavePanel = () => report.leavePanel(page);
 
 test('the reading of a stored draft: accept, edit with the model text on demand, reject', async () => {
   const study = bridge.library.listStudies().find((s) => s.patientName.includes(BOXED))!;

@@ -46,6 +46,8 @@ const reading = (over: Partial<Reading> = {}): Reading => ({
   signedBy: null,
   signedAt: null,
   updatedAt: '2025-01-01T00:00:00.000Z',
+  exclude: null,
+  burnedIn: null,
   ...over,
 });
 

@@ -6,7 +6,7 @@ Each study is one real chest radiograph from base-images/ with synthetic finding
 augmentation), written with pydicom as a CR Image Storage object: explicit VR little endian,
 MONOCHROME2, 12 bits stored in 16, PA, PatientOrientation L\\F, estimated PixelSpacing (the base images
 carry no reliable calibration: 290 mm thorax width assumed), StudyDescription "SYNTHETIC FINDINGS - NOT A
-PATIENT", a DEMO^<FINDING> patient name, BurnedInAnnotation YES and "SYNTHETIC - NOT A PATIENT" burned into
+PATIENT", a DEMO^CASE<nn> patient name, BurnedInAnnotation YES and "SYNTHETIC - NOT A PATIENT" burned into
 the top-left corner. UIDs are 2.25.<n> (UUID-derived root) hashed from the seed and the study name, so
 the same seed always writes the same files. `<file>.truth.json` holds the findings, boxes in pixels and
 as fractions, the findings text and the grounding answers.
@@ -140,7 +140,8 @@ def write_dicom(path: Path, pixels12: np.ndarray, seed: int, stem: str, patient:
         f"Synthetic findings drawn by tools/demo-model into a public chest radiograph (base image {base}); "
         "not a patient, not for clinical use"
     )
-    ds.PatientName = f"DEMO^{patient}"
+    # Not the finding: a name part is masked wherever a reader types it, and finding words must survive.
+    ds.PatientName = f"DEMO^CASE{number:02d}"
     ds.PatientID = f"DEMO-{number:04d}"
     ds.PatientBirthDate = ""
     ds.PatientSex = "O"

@@ -1,41 +1,35 @@
 // Keeps a study's feedback out of training (a poor image, a case the site must not share), with
 // the reason. The flag is on the feedback records, which exist once a version is signed or
-// submitted. Main has no read-back of the flag yet, so this shows what was set in this view.
+// submitted; the reading carries it, so a reload shows what is stored.
 import { useState } from 'react';
+import type { Reading } from '../../shared/reading';
 
-type Props = { studyId: string; available: boolean };
+type Props = {
+  exclude: Reading['exclude'];
+  onChange: (excluded: boolean, reason: string | null) => Promise<boolean>;
+};
 
-export function ExcludeToggle({ studyId, available }: Props) {
-  const [excluded, setExcluded] = useState(false);
-  const [reason, setReason] = useState('');
-  const [sent, setSent] = useState<{ excluded: boolean; reason: string } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const send = (next: boolean, why: string) => {
-    if (sent && sent.excluded === next && sent.reason === why) return;
-    const text = why.trim();
-    window.lightbox
-      .invoke('reading:exclude', { studyId, excluded: next, reason: next && text ? text : null })
-      .then(
-        () => {
-          setSent({ excluded: next, reason: why });
-          setError(null);
-        },
-        (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
-      );
+export function ExcludeToggle({ exclude, onChange }: Props) {
+  const [reason, setReason] = useState(exclude?.reason ?? '');
+  // What was clicked, shown until main has answered (the box would otherwise flick back meanwhile).
+  const [pending, setPending] = useState<boolean | null>(null);
+  const available = exclude !== null;
+  const excluded = pending ?? exclude?.excluded ?? false;
+  const send = (next: boolean) => {
+    const text = reason.trim() || null;
+    if (exclude && exclude.excluded === next && (!next || exclude.reason === text)) return;
+    setPending(next);
+    void onChange(next, next ? text : null).finally(() => setPending(null));
   };
 
   return (
-    <section className="exclude" aria-label="Training data">
+    <section className="exclude" aria-label="Exclude from training" data-testid="exclude">
       <label title={available ? undefined : 'Available once the report is signed or submitted'}>
         <input
           type="checkbox"
           disabled={!available}
           checked={excluded}
-          onChange={(e) => {
-            setExcluded(e.target.checked);
-            send(e.target.checked, reason);
-          }}
+          onChange={(e) => send(e.target.checked)}
         />
         Exclude from training
       </label>
@@ -46,13 +40,8 @@ export function ExcludeToggle({ studyId, available }: Props) {
           maxLength={500}
           value={reason}
           onChange={(e) => setReason(e.target.value)}
-          onBlur={() => send(true, reason)}
+          onBlur={() => send(true)}
         />
-      )}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
       )}
     </section>
   );

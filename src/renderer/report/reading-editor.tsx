@@ -1,8 +1,10 @@
-// The reading under the draft: findings, "Ground this" and box editing, the impression, sign-off and
-// the training flag. Everything the reader does goes to main as an edit of the reading.
+// The reading under the draft: findings, "Ground this" and box editing, the impression, sign-off, and
+// what training exports may take: the image (burned-in text) and the study (the exclude flag).
+// Everything the reader does goes to main as an edit of the reading.
 import type { Finding } from '../../shared/draft';
 import { FindingsEditor } from '../findings/findings-editor';
 import { DroppedBoxes } from '../findings/findings-list';
+import { BurnedInConfirm } from './burned-in-confirm';
 import { ExcludeToggle } from './exclude-toggle';
 import { ImpressionEditor } from './impression-editor';
 import { isReadOnly } from './reading-edits';
@@ -10,9 +12,9 @@ import { readingHotkeyHelp } from './reading-hotkeys';
 import { SignBar } from './sign-bar';
 import type { ReadingSession } from './use-reading-session';
 
-type Props = { session: ReadingSession; studyId: string; draftFindings: readonly Finding[] };
+type Props = { session: ReadingSession; draftFindings: readonly Finding[] };
 
-export function ReadingEditor({ session, studyId, draftFindings }: Props) {
+export function ReadingEditor({ session, draftFindings }: Props) {
   const { reading: control, role } = session;
   const reading = control.reading;
   if (control.error)
@@ -100,7 +102,11 @@ export function ReadingEditor({ session, studyId, draftFindings }: Props) {
         onSubmit={control.submit}
         onRevise={control.revise}
       />
-      <ExcludeToggle studyId={studyId} available={readOnly || reading.version > 1} />
+      <section className="training-data" aria-labelledby="training-data-title">
+        <h3 id="training-data-title">Training data</h3>
+        {reading.burnedIn && <BurnedInConfirm burnedIn={reading.burnedIn} onConfirm={control.confirmClean} />}
+        <ExcludeToggle exclude={reading.exclude} onChange={control.exclude} />
+      </section>
       <p className="hotkey-help muted">{readingHotkeyHelp.join(' · ')}</p>
     </div>
   );

@@ -8,9 +8,9 @@ import { isReadOnly } from './reading-edits';
 import type { ReadingSession } from './use-reading-session';
 import './report.css';
 
-type Props = { session: ReadingSession; studyId: string };
+type Props = { session: ReadingSession };
 
-export function ReportPanel({ session, studyId }: Props) {
+export function ReportPanel({ session }: Props) {
   const { draft, reading: control } = session;
   const view = draft.view;
   const reading = control.reading;
@@ -112,7 +112,7 @@ export function ReportPanel({ session, studyId }: Props) {
           ) : (
             !view.error && <p className="muted">No draft yet. Draft writes one from the frontal image.</p>
           )}
-          <ReadingEditor session={session} studyId={studyId} draftFindings={view.findings} />
+          <ReadingEditor session={session} draftFindings={view.findings} />
         </>
       )}
     </aside>

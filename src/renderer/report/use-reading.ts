@@ -21,6 +21,10 @@ export type ReadingControl = {
   sign(): void;
   submit(): void;
   revise(): void;
+  /** Sets or clears the study's exclude-from-training flag; resolves whether main took it. */
+  exclude(excluded: boolean, reason: string | null): Promise<boolean>;
+  /** States that the reading's image has no burned-in identifiers, or withdraws that. */
+  confirmClean(clean: boolean): Promise<boolean>;
   /** Opens the reading again (a draft has finished: the reading may now be built from it). */
   reopen(): void;
   /** Shows a message of the editor's own in the notice's place (an edit it cannot send). */
@@ -112,6 +116,30 @@ export function useReading(studyId: string): ReadingControl {
     [run, studyId],
   );
 
+  // Neither changes the reading's revision: main answers null, and the reading shown takes the change.
+  const exclude = useCallback(
+    (excluded: boolean, reason: string | null) =>
+      run([
+        async (r) => {
+          await window.lightbox.invoke('reading:exclude', { studyId, excluded, reason });
+          return { ...r, exclude: { excluded, reason: excluded ? reason : null } };
+        },
+      ]),
+    [run, studyId],
+  );
+
+  const confirmClean = useCallback(
+    (clean: boolean) =>
+      run([
+        async (r) => {
+          if (!r.instanceId || !r.burnedIn) return r;
+          await window.lightbox.invoke('images:confirm-clean', { instanceId: r.instanceId, clean });
+          return { ...r, burnedIn: { ...r.burnedIn, confirmedClean: clean } };
+        },
+      ]),
+    [run],
+  );
+
   const reopen = useCallback(() => {
     show(null);
     void enqueue(open);
@@ -130,6 +158,8 @@ export function useReading(studyId: string): ReadingControl {
     sign: at('reading:sign'),
     submit: at('reading:submit'),
     revise,
+    exclude,
+    confirmClean,
     reopen,
     tell,
     dismissNotice,

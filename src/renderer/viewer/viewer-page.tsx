@@ -114,7 +114,7 @@ export function ViewerPage({ study, imageBaseUrl, role }: Props) {
           {stacks.length === 0 && <p className="muted">This study has no images.</p>}
         </main>
         {tagsOpen && <TagBrowser instanceId={activeEntry?.instanceId ?? null} />}
-        <ReportPanel session={session} studyId={study.id} />
+        <ReportPanel session={session} />
       </div>
     </div>
   );

@@ -1,10 +1,17 @@
 /// <reference lib="dom" />
 // One bridge and one page per spec file: a fresh user-data folder, so each file starts empty.
 import type { Browser, Page } from '@playwright/test';
-import { startBridge, type BridgeOptions } from '../bridge/server';
+import { startBridge, type Bridge, type BridgeOptions } from '../bridge/server';
 import { tempDir } from './fixture-dirs';
 
-export type AppPage = { page: Page; url: string; problems: string[]; close(): Promise<void> };
+export type AppPage = {
+  page: Page;
+  url: string;
+  /** The services behind the page, for what a spec sets up or checks directly. */
+  bridge: Bridge;
+  problems: string[];
+  close(): Promise<void>;
+};
 
 /** The reader every spec starts as, unless it passes a profile of its own (or `profile: undefined`). */
 export const E2E_READER: NonNullable<BridgeOptions['profile']> = {
@@ -24,6 +31,7 @@ export async function openApp(browser: Browser, options: BridgeOptions, query = 
   return {
     page,
     url: bridge.url,
+    bridge,
     problems,
     close: async () => {
       await page.close();

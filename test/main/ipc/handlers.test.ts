@@ -82,6 +82,11 @@ describe('reading channels', () => {
     );
     expect(await call('reading:exclude', { studyId, excluded: true, reason: 'test image' })).toBeNull();
     expect(library.feedback.list()[0]).toMatchObject({ excluded: true, excludeReason: 'test image' });
+    // Both read back with the reading, as a reload of the window asks for it.
+    expect(await call('reading:open', { studyId })).toMatchObject({
+      exclude: { excluded: true, reason: 'test image' },
+      burnedIn: { annotation: 'YES', confirmedClean: true },
+    });
 
     const summary = await call('quality:summary', {});
     expect(summary.models).toHaveLength(1);

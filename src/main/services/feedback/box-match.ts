@@ -61,7 +61,8 @@ export function hungarian(cost: readonly (readonly number[])[]): [number, number
     } while (j0 !== 0);
   }
   const pairs: [number, number][] = [];
-  for (let j = 1; j <= m; j++) if (p[j] !== 0) pairs.push(transposed ? [j - 1, p[j]! - 1] : [p[j]! - 1, j - 1]);
+  for (let j = 1; j <= m; j++)
+    if (p[j] !== 0) pairs.push(transposed ? [j - 1, p[j]! - 1] : [p[j]! - 1, j - 1]);
   return pairs.sort((a, b) => a[0] - b[0]);
 }
 

@@ -58,6 +58,22 @@ export class FeedbackRepository {
       .run(excluded ? 1 : 0, excluded ? reason : null, studyId).changes;
   }
 
+  /**
+   * The study's exclude-from-training flag: its newest record's (setExcluded sets them all, and a new
+   * version's record takes the flag over); null while the study has no record.
+   */
+  exclusion(studyId: string): { excluded: boolean; reason: string | null } | null {
+    const row = this.db
+      .prepare(
+        `SELECT excluded, exclude_reason FROM feedback_records WHERE study_ref = ?
+         ORDER BY created_at DESC, rowid DESC LIMIT 1`,
+      )
+      .get(studyId) as Pick<Row, 'excluded' | 'exclude_reason'> | undefined;
+    if (!row) return null;
+    const excluded = row.excluded === 1;
+    return { excluded, reason: excluded ? row.exclude_reason : null };
+  }
+
   /** Oldest first; the stored exclude columns win over the JSON's copy (they change after signing). */
   list(filter: RecordFilter = {}): StoredRecord[] {
     const where: string[] = [];

@@ -128,4 +128,8 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE readings ADD COLUMN base_json TEXT NOT NULL DEFAULT '{"findings":[],"impression":""}';
   `,
+  // The exclude flag is read and set per study.
+  `
+  CREATE INDEX feedback_records_study ON feedback_records(study_ref);
+  `,
 ];

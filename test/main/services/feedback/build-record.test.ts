@@ -59,6 +59,8 @@ const reading = (findings: ReadingFinding[], impression = ''): Reading => ({
   impression,
   canUndo: false,
   canRedo: false,
+  exclude: null,
+  burnedIn: null,
   signedBy: RADIOLOGIST.readerId,
   signedAt: '2025-03-01T09:00:00.000Z',
   updatedAt: '2025-03-01T09:00:00.000Z',

@@ -1,12 +1,14 @@
 // The reading workflow on a real SQLite file and a real demo DICOM study: starting from the draft,
 // every edit operation, undo/redo across a restart, sign/submit with their feedback records, revisions,
 // two windows, and time on task.
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Library, UserError } from '../../../../src/main/services/library';
 import { ReadingService, STALE_MESSAGE } from '../../../../src/main/services/reading/reading-service';
 import { IDLE_CAP_MS } from '../../../../src/main/services/reading/time-on-task';
 import type { Reading, ReadingOp } from '../../../../src/shared/reading';
+import { writeSynthetic } from '../../../helpers/synthetic-dicom';
 import { useTempDirs } from '../../../helpers/temp-dir';
 import { ANNOTATOR, HEART_BOX, RADIOLOGIST, importStudy, saveDraft } from './reading-fixtures';
 
@@ -425,12 +427,79 @@ describe('signing, submitting and revising', () => {
   it('excludes the study records from training, and says so when there is none', async () => {
     const { library, studyId, service } = await setup();
     const r = service.open(studyId);
+    expect(r.exclude).toBeNull();
     expect(() => service.exclude(studyId, true, 'wrong patient')).toThrow(/no signed or submitted report/);
-    service.sign(studyId, r.revision, RADIOLOGIST);
+    const signed = service.sign(studyId, r.revision, RADIOLOGIST);
+    expect(signed.exclude).toEqual({ excluded: false, reason: null });
     service.exclude(studyId, true, 'wrong patient');
     expect(library.feedback.list()[0]).toMatchObject({ excluded: true, excludeReason: 'wrong patient' });
     service.exclude(studyId, false, null);
     expect(library.feedback.list()[0]).toMatchObject({ excluded: false });
+    library.close();
+  });
+
+  it('reads the flag back after a restart, and an amendment keeps the study excluded', async () => {
+    const { file, library, studyId, service } = await setup();
+    const r = service.open(studyId);
+    service.sign(studyId, r.revision, RADIOLOGIST);
+    service.exclude(studyId, true, 'poor inspiration');
+    library.close();
+
+    const reopened = Library.open(file, null);
+    const again = new ReadingService(reopened);
+    expect(again.open(studyId).exclude).toEqual({ excluded: true, reason: 'poor inspiration' });
+    const v2 = again.revise(studyId);
+    expect(v2.exclude).toEqual({ excluded: true, reason: 'poor inspiration' });
+    const amended = again.apply(studyId, v2.revision, { type: 'impression.set', text: 'x' }, RADIOLOGIST);
+    again.sign(studyId, amended.revision, RADIOLOGIST);
+    expect(
+      reopened.feedback.list().map((s) => [s.record.reading.version, s.excluded, s.excludeReason]),
+    ).toEqual([
+      [1, true, 'poor inspiration'],
+      [2, true, 'poor inspiration'],
+    ]);
+    again.exclude(studyId, false, 'ignored when cleared');
+    expect(again.open(studyId).exclude).toEqual({ excluded: false, reason: null });
+    reopened.close();
+  });
+});
+
+describe('the burned-in state of the image', () => {
+  it("gives the header's statement and the reader's confirmation, which any reading call reads back", async () => {
+    const { library, studyId, instance, service } = await setup();
+    const r = service.open(studyId);
+    expect(r.burnedIn).toEqual({ annotation: 'YES', confirmedClean: false });
+    library.feedback.confirmClean(instance.id, true, ANNOTATOR.readerId, '2025-03-01T08:00:00.000Z');
+    const edited = service.apply(studyId, r.revision, { type: 'impression.set', text: 'x' }, RADIOLOGIST);
+    expect(edited.burnedIn).toEqual({ annotation: 'YES', confirmedClean: true });
+    library.feedback.confirmClean(instance.id, false, ANNOTATOR.readerId, '2025-03-01T08:01:00.000Z');
+    expect(service.open(studyId).burnedIn).toEqual({ annotation: 'YES', confirmedClean: false });
+    library.close();
+  });
+
+  it('reads a header that states NO, and says unknown once the file is gone', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'clean.dcm');
+    writeSynthetic(file, '1.2.826.0.1.3680043.10.1432.9', { overrides: { BurnedInAnnotation: 'NO' } });
+    const library = Library.open(join(dir, 'db.sqlite'), null);
+    const { studyId } = await importStudy(library, file);
+    // A second service, as after a restart: nothing of the first one's reading of the header is kept.
+    expect(new ReadingService(library).open(studyId).burnedIn).toEqual({
+      annotation: 'NO',
+      confirmedClean: false,
+    });
+    rmSync(file);
+    expect(new ReadingService(library).open(studyId).burnedIn).toEqual({
+      annotation: 'unknown',
+      confirmedClean: false,
+    });
+    library.close();
+  });
+
+  it('is null for a study without an image to read', async () => {
+    const { library, studyId, instance, service } = await setup({ draft: false });
+    library.repo.db.prepare('DELETE FROM instances WHERE id = ?').run(instance.id);
+    expect(service.open(studyId)).toMatchObject({ instanceId: null, burnedIn: null });
     library.close();
   });
 });

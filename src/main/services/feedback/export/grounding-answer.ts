@@ -3,13 +3,23 @@
 // pipeline fills it), and radvlm-fraction-xyxy answers, "The {finding} is located at the coordinates
 // [x1, y1, x2, y2] on the image." with fractions to 2 decimals, several boxes joined by ", " and " and ".
 import type { RecordBox } from '../../../../shared/feedback';
+import { extractLabels } from '../quality/finding-labels';
 
 export const fillPhrase = (template: string, phrase: string): string =>
   template.replaceAll('{phrase}', phrase);
 
-/** The finding as the answer names it: without its closing full stop, lower case unless an acronym. */
-function findingName(text: string): string {
-  const name = text.trim().replace(/[\s.;:!]+$/u, '');
+/**
+ * The finding as the answer names it. The model was trained on answers naming the finding label ("The left
+ * pleural effusion is located ..."), so a sentence about one finding is named by that label; any other
+ * text without its leading article and closing full stop, lower case unless an acronym.
+ */
+export function findingName(text: string): string {
+  const labels = [...extractLabels(text)];
+  if (labels.length === 1) return labels[0]!;
+  const name = text
+    .trim()
+    .replace(/[\s.;:!]+$/u, '')
+    .replace(/^(?:the|an?)\s+/iu, '');
   return /^\p{Lu}{2}/u.test(name) ? name : name.charAt(0).toLowerCase() + name.slice(1);
 }
 

@@ -105,11 +105,9 @@ describe('exportFeedback', () => {
       },
       {
         prompt: user(grounding('Right upper lobe nodule, 8 mm.')),
-        chosen: assistant(
-          'The right upper lobe nodule, 8 mm is located at the coordinates [0.17, 0.16, 0.35, 0.34] on the image.',
-        ),
+        chosen: assistant('The nodule is located at the coordinates [0.17, 0.16, 0.35, 0.34] on the image.'),
         rejected: assistant(
-          'The right upper lobe nodule, 8 mm is located at the coordinates [0.13, 0.13, 0.29, 0.31] on the image.',
+          'The nodule is located at the coordinates [0.13, 0.13, 0.29, 0.31] on the image.',
         ),
         images: [png],
       },
@@ -155,18 +153,8 @@ describe('exportFeedback', () => {
       [PROMPTS.reportGeneration, changed.draft!.report, false, a],
       [PROMPTS.reportGeneration, changed.final.report, true, a],
       [grounding('Left pleural effusion.'), at('left pleural effusion', '[0.63, 0.56, 0.88, 0.88]'), true, a],
-      [
-        grounding('Right upper lobe nodule.'),
-        at('right upper lobe nodule', '[0.13, 0.13, 0.29, 0.31]'),
-        false,
-        a,
-      ],
-      [
-        grounding('Right upper lobe nodule, 8 mm.'),
-        at('right upper lobe nodule, 8 mm', '[0.17, 0.16, 0.35, 0.34]'),
-        true,
-        a,
-      ],
+      [grounding('Right upper lobe nodule.'), at('nodule', '[0.13, 0.13, 0.29, 0.31]'), false, a],
+      [grounding('Right upper lobe nodule, 8 mm.'), at('nodule', '[0.17, 0.16, 0.35, 0.34]'), true, a],
       [grounding('Cardiomegaly.'), at('cardiomegaly', '[0.33, 0.38, 0.71, 0.81]'), false, a],
       [
         grounding('Left basal atelectasis.'),
@@ -176,12 +164,7 @@ describe('exportFeedback', () => {
       ],
       [PROMPTS.reportGeneration, kept.draft!.report, true, b],
       [grounding('Left pleural effusion.'), at('left pleural effusion', '[0.63, 0.56, 0.88, 0.88]'), true, b],
-      [
-        grounding('Right upper lobe nodule.'),
-        at('right upper lobe nodule', '[0.13, 0.13, 0.29, 0.31]'),
-        true,
-        b,
-      ],
+      [grounding('Right upper lobe nodule.'), at('nodule', '[0.13, 0.13, 0.29, 0.31]'), true, b],
       [grounding('Cardiomegaly.'), at('cardiomegaly', '[0.33, 0.38, 0.71, 0.81]'), true, b],
     ]);
     expect(rows[0]!.prompt).toEqual(user(PROMPTS.reportGeneration));
@@ -240,8 +223,7 @@ describe('exportFeedback', () => {
         'phrase-grounding',
         {
           style: 'rule',
-          ground_truth:
-            'The right upper lobe nodule, 8 mm is located at the coordinates [0.17, 0.16, 0.35, 0.34] on the image.',
+          ground_truth: 'The nodule is located at the coordinates [0.17, 0.16, 0.35, 0.34] on the image.',
         },
         'phrase-grounding',
       ],
