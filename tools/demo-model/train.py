@@ -1,4 +1,4 @@
-"""Train the demo Qwen3-VL (PLAN.md sizes) from scratch on a pre-tokenised synthetic-findings set, on the CPU.
+"""Train the demo Qwen3-VL (README.md sizes) from scratch on a pre-tokenised synthetic-findings set, on the CPU.
 
     /usr/bin/python3 tools/demo-model/make_dataset.py --seed 1 --count 4000 --out /tmp/demo-train --size 256
     node --import tsx tools/demo-model/prepare_tokens.ts /tmp/demo-train
@@ -44,6 +44,19 @@ from modelpack import safetensors_io  # noqa: E402
 
 PATCH, TEMPORAL, MERGE = 16, 2, 2
 EMBED = TEXT + "embed_tokens.weight"
+AUX = "aux_head."
+AUX_LABELS = (
+    "cardiomegaly",
+    "left pleural effusion",
+    "right pleural effusion",
+    "left pneumothorax",
+    "right pneumothorax",
+    "consolidation",
+    "nodule",
+    "endotracheal tube",
+    "nasogastric tube",
+    "central venous catheter",
+)
 PREPROCESSOR = {
     "image_processor_type": "Qwen2VLImageProcessorFast",
     "patch_size": PATCH,
@@ -110,6 +123,22 @@ class Data:
             for ti, t in enumerate(s["tasks"]):
                 self.examples.append((si, ti))
         self.report_weight = report_weight
+        # Where each finding is, per merged image token (the 8 x 8 grid of 32-pixel cells), for the
+        # training-only auxiliary loss: [images, tokens, labels] of 0/1.
+        records = {
+            r["id"]: r for r in (json.loads(f.read_text()) for f in sorted((root / "samples").glob("*.json")))
+        }
+        self.cells = torch.zeros(len(self.samples), 64, len(AUX_LABELS))
+        centres = (torch.arange(8) + 0.5) / 8
+        cy, cx = torch.meshgrid(centres, centres, indexing="ij")
+        cy, cx = cy.reshape(-1), cx.reshape(-1)
+        for si, s in enumerate(self.samples):
+            for f in records[s["id"]]["findings"]:
+                x1, y1, x2, y2 = f["box_xyxy"]
+                # A cell belongs to the box if its centre is inside, or it holds the box's centre (small boxes).
+                inside = (cx >= x1) & (cx <= x2) & (cy >= y1) & (cy <= y2)
+                inside[int(min(7, (y1 + y2) / 2 * 8)) * 8 + int(min(7, (x1 + x2) / 2 * 8))] = True
+                self.cells[si, inside, AUX_LABELS.index(f["label"])] = 1.0
 
     def epoch_order(self, rng: np.random.Generator) -> list[tuple[int, int]]:
         ex = list(self.examples)
@@ -141,11 +170,19 @@ class Data:
             target_mask[i, len(q) - answer_lens[i] : len(q)] = True
         pv = torch.from_numpy(np.concatenate([patchify(self.grey(si)) for si, _ in items]))
         thw = torch.tensor([[1, self.samples[si]["height"] // PATCH, self.samples[si]["width"] // PATCH] for si, _ in items])
-        return ids, target_mask, pv, thw
+        return ids, target_mask, pv, thw, self.cells[[si for si, _ in items]]
 
 
-def forward_loss(config, w, vision, text, data, ids, target_mask, pv, thw):
+def forward_loss(config, w, vision, text, data, ids, target_mask, pv, thw, focal_gamma: float = 0.0, aux=None):
     v = vision(pv, thw)
+    aux_loss = 0.0
+    if aux is not None:
+        # Training only: a linear head on each image token says which findings cover it. It makes the
+        # vision tower see the findings (without it, the small model learned anatomy and priors only);
+        # the head is not part of the exported model.
+        head_w, head_b, cells, weight = aux
+        logits_aux = F.linear(v["image_features"], head_w, head_b)
+        aux_loss = weight * F.binary_cross_entropy_with_logits(logits_aux, cells.reshape(-1, cells.shape[-1]))
     mask = ids == config.image_token_id
     embeds = text.embed(data.compact[ids]).clone()
     embeds[mask] = v["image_features"]
@@ -159,7 +196,12 @@ def forward_loss(config, w, vision, text, data, ids, target_mask, pv, thw):
     # The unused rows are zero: their logits are 0, and together they add log(count) to the partition.
     unused = config.text.vocab_size - used_logits.shape[1]
     logits = torch.cat([used_logits, torch.full((h.shape[0], 1), math.log(unused))], dim=1)
-    return F.cross_entropy(logits, data.compact[ids[target_mask]])
+    if not focal_gamma:
+        return F.cross_entropy(logits, data.compact[ids[target_mask]]) + aux_loss
+    # Focal loss: tokens the model already predicts well (the report templates) weigh little, the ones
+    # that depend on the image (is the finding there, where) weigh most.
+    nll = F.cross_entropy(logits, data.compact[ids[target_mask]], reduction="none")
+    return ((1 - torch.exp(-nll)) ** focal_gamma * nll).mean() + aux_loss
 
 
 def full_params(params: dict[str, torch.Tensor], data: Data, vocab: int) -> dict[str, torch.Tensor]:
@@ -204,6 +246,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--warmup", type=int, default=100)
     ap.add_argument("--rope-theta", type=float, default=10000.0, help="text M-RoPE theta (head_dim 16)")
     ap.add_argument("--probe-every", type=int, default=250)
+    ap.add_argument("--init-from", type=Path, help="start from this checkpoint's weights (fresh optimiser)")
+    ap.add_argument("--focal-gamma", type=float, default=0.0, help="focal loss exponent (0: cross-entropy)")
+    ap.add_argument("--aux-weight", type=float, default=0.0, help="weight of the training-only finding-map loss")
     ap.add_argument("--weight-decay", type=float, default=0.01)
     ap.add_argument("--report-weight", type=float, default=1.5, help="report examples per image (>= 1)")
     ap.add_argument("--seed", type=int, default=0)
@@ -231,8 +276,18 @@ def main(argv: list[str] | None = None) -> int:
     data = Data(a.data, a.report_weight, vocab)
     config, params, w, vision, text = build(raw, seed=a.seed)
     with torch.no_grad():
+        if a.init_from:
+            start = safetensors_io.read_all(a.init_from / "model.safetensors")
+            for k, p in params.items():
+                p.copy_(torch.from_numpy(start[k]))
         params[EMBED] = params[EMBED][data.used].clone().requires_grad_()
-    opt = torch.optim.AdamW(params.values(), lr=a.lr, betas=(0.9, 0.98), weight_decay=a.weight_decay)
+    aux_params = {
+        AUX + "weight": (torch.randn(len(AUX_LABELS), a.hidden) * 0.02).requires_grad_(),
+        AUX + "bias": torch.full((len(AUX_LABELS),), -2.0).requires_grad_(),
+    }
+    opt = torch.optim.AdamW(
+        [*params.values(), *aux_params.values()], lr=a.lr, betas=(0.9, 0.98), weight_decay=a.weight_decay
+    )
     step, epoch, pos = 0, 0, 0
     state_path = a.out / "state.pt"
     if state_path.exists():
@@ -240,6 +295,8 @@ def main(argv: list[str] | None = None) -> int:
         with torch.no_grad():
             for k, p in params.items():
                 p.copy_(st["params"][k])
+            for k, p in aux_params.items():
+                p.copy_(st["aux"][k])
         opt.load_state_dict(st["opt"])
         step, epoch, pos = st["step"], st["epoch"], st["pos"]
         torch.set_rng_state(st["torch_rng"])
@@ -253,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     shuffled = torch.from_numpy(np.random.default_rng(a.seed).permutation(len(probe_items)))
 
     def image_use() -> str:
-        ids, tmask, pv, thw = probe
+        ids, tmask, pv, thw, _ = probe
         per = pv.shape[0] // len(probe_items)  # every probe image has the same patch count
         pv_shuf = pv.reshape(len(probe_items), per, -1)[shuffled].reshape(pv.shape)
         with torch.no_grad():
@@ -272,6 +329,7 @@ def main(argv: list[str] | None = None) -> int:
         torch.save(
             {
                 "params": {k: p.detach().clone() for k, p in params.items()},
+                "aux": {k: p.detach().clone() for k, p in aux_params.items()},
                 "opt": opt.state_dict(),
                 "step": step,
                 "epoch": epoch,
@@ -298,9 +356,10 @@ def main(argv: list[str] | None = None) -> int:
         lr = lr_at(step, a.steps, a.lr, a.warmup, a.lr_floor)
         for g in opt.param_groups:
             g["lr"] = lr
-        ids, tmask, pv, thw = data.batch(items)
+        ids, tmask, pv, thw, cells = data.batch(items)
         opt.zero_grad(set_to_none=True)
-        loss = forward_loss(config, w, vision, text, data, ids, tmask, pv, thw)
+        aux = (aux_params[AUX + "weight"], aux_params[AUX + "bias"], cells, a.aux_weight) if a.aux_weight else None
+        loss = forward_loss(config, w, vision, text, data, ids, tmask, pv, thw, a.focal_gamma, aux)
         loss.backward()
         if a.grad_clip:
             torch.nn.utils.clip_grad_norm_(list(params.values()), a.grad_clip)
