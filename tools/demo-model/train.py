@@ -257,6 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--log-every", type=int, default=25)
     ap.add_argument("--save-minutes", type=float, default=10.0)
     ap.add_argument("--deadline", help="HH:MM UTC: save and stop if the clock passes it")
+    ap.add_argument("--stop-after", type=int, help="save and stop after this step (the schedule still spans --steps)")
     ap.add_argument("--grad-clip", type=float, default=1.0)
     a = ap.parse_args(argv)
 
@@ -378,6 +379,9 @@ def main(argv: list[str] | None = None) -> int:
         if time.time() - last_save > a.save_minutes * 60:
             save("periodic")
             last_save = time.time()
+        if a.stop_after and step >= a.stop_after:
+            save(f"--stop-after {a.stop_after}")
+            return 0
         if deadline and dt.datetime.now(dt.timezone.utc) >= deadline:
             save(f"deadline {a.deadline} reached before step {a.steps}")
             return 0

@@ -1,0 +1,60 @@
+// The README's promise: on a clean checkout, `npx lightbox draft samples/demo/<study>` drafts with the
+// committed demo model (the default --model) and its findings and boxes match the study's ground truth
+// (the .truth.json sidecar). Runs the built command as a user would, from the repository root.
+// The committed demo model reports cardiomegaly reliably and the other findings rarely (issue 5 is open),
+// so the normal and the cardiomegaly studies are the ones whose drafts match their truth.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { iou } from '../../src/main/services/feedback/box-match';
+import { extractLabels } from '../../src/main/services/feedback/quality/finding-labels';
+import { draftSchema } from '../../src/shared/draft';
+import { ROOT } from '../helpers/paths';
+import { useTempDirs } from '../helpers/temp-dir';
+
+const tempDir = useTempDirs();
+
+type Truth = { labels: string[]; findings: { box: [number, number, number, number] }[] };
+
+function draftDemo(study: string) {
+  const out = join(tempDir(), 'draft.json');
+  const run = spawnSync(
+    process.execPath,
+    [join(ROOT, 'bin/lightbox.cjs'), 'draft', `samples/demo/${study}`, '--out', out],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, LIGHTBOX_DATA_DIR: tempDir() },
+      timeout: 120_000,
+    },
+  );
+  expect(run.status, run.stderr).toBe(0);
+  const draft = draftSchema.parse(JSON.parse(readFileSync(out, 'utf8')));
+  const truth = JSON.parse(readFileSync(join(ROOT, 'samples/demo', `${study}.truth.json`), 'utf8')) as Truth;
+  return { draft, truth, stderr: run.stderr };
+}
+
+describe('lightbox draft with the default demo model', () => {
+  it('drafts with models/lightbox-demo and says it is a demo model', () => {
+    const { draft, stderr } = draftDemo('demo-01-normal.dcm');
+    expect(draft.model).toMatchObject({ id: 'lightbox-demo', intendedUse: 'demo-not-for-clinical-use' });
+    expect(stderr).toContain('(demo model, not for clinical use)');
+  });
+
+  it('reports no finding on the normal demo study, as its ground truth has none', () => {
+    const { draft, truth } = draftDemo('demo-01-normal.dcm');
+    expect(truth.labels).toEqual([]);
+    expect([...extractLabels(draft.report)]).toEqual([]);
+    expect(draft.findings.every((f) => f.status === 'normal' && f.boxes.length === 0)).toBe(true);
+  });
+
+  it('reports the enlarged heart of the cardiomegaly demo study, boxed where the truth is', () => {
+    const { draft, truth } = draftDemo('demo-02-cardiomegaly.dcm');
+    expect([...extractLabels(draft.report)]).toEqual(truth.labels);
+    const boxes = draft.findings.flatMap((f) => f.boxes);
+    expect(boxes).toHaveLength(1);
+    const [x, y, width, height] = truth.findings[0]!.box;
+    expect(iou(boxes[0]!, { x, y, width, height })).toBeGreaterThan(0.7);
+  });
+});
