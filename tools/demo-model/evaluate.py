@@ -57,7 +57,7 @@ def write_dicoms(data: Path, ids: list[str], seed: int) -> dict[str, Path]:
         if not path.exists():
             grey = read_png(data / "images" / f"{sid}.png")
             pixels12 = np.round(grey.astype(np.float64) / 255.0 * 4095).astype(np.uint16)
-            write_dicom(path, pixels12, seed, sid, "HELDOUT", n, "heldout", 0.3)
+            write_dicom(path, pixels12, seed, sid, n, "heldout", 0.3)
         paths[sid] = path
     return paths
 

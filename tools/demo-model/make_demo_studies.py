@@ -32,31 +32,27 @@ LABEL = "SYNTHETIC - NOT A PATIENT"
 STUDY_DESCRIPTION = "SYNTHETIC FINDINGS - NOT A PATIENT"
 CR_IMAGE_STORAGE = "1.2.840.10008.5.1.4.1.1.1"
 
-# (file stem, patient name suffix, base image, findings spec)
+# (file stem, base image, findings spec)
 STUDIES = [
-    ("demo-01-normal", "NORMAL", "nih_00027426", []),
-    ("demo-02-cardiomegaly", "CARDIOMEGALY", "barre_chest", [{"type": "cardiomegaly", "factor": 1.4}]),
+    ("demo-01-normal", "nih_00027426", []),
+    ("demo-02-cardiomegaly", "barre_chest", [{"type": "cardiomegaly", "factor": 1.4}]),
     (
         "demo-03-left-effusion",
-        "LEFT^EFFUSION",
         "nih_00027426",
         [{"type": "pleural_effusion", "side": "left", "size": "moderate"}],
     ),
     (
         "demo-04-right-pneumothorax",
-        "RIGHT^PNEUMOTHORAX",
         "nih_google_dx",
         [{"type": "pneumothorax", "side": "right", "size": "moderate"}],
     ),
     (
         "demo-05-nodule-ett",
-        "NODULE^TUBE",
         "nema_rg1",
         [{"type": "nodule", "side": "left"}, {"type": "support_device", "device": "ett"}],
     ),
     (
         "demo-06-consolidation",
-        "CONSOLIDATION",
         "barre_chest",
         [{"type": "consolidation", "side": "right", "zone": "lower"}],
     ),
@@ -110,7 +106,7 @@ def uid(seed: int, *parts: str) -> str:
     return "2.25." + str(int.from_bytes(digest[:16], "big") >> 1)  # top bit clear, like a UUID's integer
 
 
-def write_dicom(path: Path, pixels12: np.ndarray, seed: int, stem: str, patient: str, number: int, base: str, mm: float) -> None:
+def write_dicom(path: Path, pixels12: np.ndarray, seed: int, stem: str, number: int, base: str, mm: float) -> None:
     from pydicom.dataset import FileDataset, FileMetaDataset
     from pydicom.uid import ExplicitVRLittleEndian
 
@@ -182,7 +178,7 @@ def write_dicom(path: Path, pixels12: np.ndarray, seed: int, stem: str, patient:
 def build(seed: int, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for number, (stem, patient, base_name, spec) in enumerate(STUDIES, start=1):
+    for number, (stem, base_name, spec) in enumerate(STUDIES, start=1):
         rng = np.random.default_rng([seed, number])
         base = sf.load_base(base_name, 1024)
         img, findings = sf.apply_spec(base, spec, rng)
@@ -194,7 +190,7 @@ def build(seed: int, out: Path) -> list[Path]:
         pixels12 = np.round(np.clip(img, 0, 1) * 4095).astype(np.uint16)
         mm = base.landmarks.mm_per_px
         path = out / f"{stem}.dcm"
-        write_dicom(path, pixels12, seed, stem, patient, number, base_name, mm)
+        write_dicom(path, pixels12, seed, stem, number, base_name, mm)
         truth = {
             "file": path.name,
             "synthetic": True,
