@@ -36,6 +36,7 @@ import torch.nn.functional as F
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "model-pack"))
+from make_dataset import ABSENT_LABELS as AUX_LABELS  # noqa: E402  (every finding the generator draws)
 from measure_step import build, decoder_hidden, demo_config  # noqa: E402
 from modelpack.checkpoint import LM_HEAD, TEXT  # noqa: E402
 from modelpack.reference import rope_index  # noqa: E402
@@ -45,18 +46,6 @@ from modelpack import safetensors_io  # noqa: E402
 PATCH, TEMPORAL, MERGE = 16, 2, 2
 EMBED = TEXT + "embed_tokens.weight"
 AUX = "aux_head."
-AUX_LABELS = (
-    "cardiomegaly",
-    "left pleural effusion",
-    "right pleural effusion",
-    "left pneumothorax",
-    "right pneumothorax",
-    "consolidation",
-    "nodule",
-    "endotracheal tube",
-    "nasogastric tube",
-    "central venous catheter",
-)
 PREPROCESSOR = {
     "image_processor_type": "Qwen2VLImageProcessorFast",
     "patch_size": PATCH,
