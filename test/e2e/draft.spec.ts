@@ -5,12 +5,13 @@
 import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Draft, Finding } from '../../src/shared/draft';
+import type { Finding } from '../../src/shared/draft';
 import { startBridge, type Bridge } from './bridge/server';
 import { E2E_READER } from './helpers/app-page';
 import { SAMPLE_DIR, tempDir } from './helpers/fixture-dirs';
 import { expectRendered, shoot, viewport, type Shot } from './helpers/viewport-pixels';
 import { exportTinyPack } from '../helpers/tiny-pack';
+import { NEMA_HEIGHT, NEMA_WIDTH, nemaDraft } from './helpers/stored-draft';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -111,8 +112,8 @@ test('the hotkey d drafts again', async () => {
 });
 
 // The NEMA chest: 1841 columns x 1955 rows, so a quarter turn is not a square's.
-const WIDTH = 1841;
-const HEIGHT = 1955;
+const WIDTH = NEMA_WIDTH;
+const HEIGHT = NEMA_HEIGHT;
 const finding = (text: string, boxes: Finding['boxes'], dropped: Finding['dropped'] = []): Finding => ({
   text,
   status: boxes.length > 0 || dropped.length > 0 ? 'abnormal' : 'normal',
@@ -133,57 +134,6 @@ const FINDINGS: Finding[] = [
     [{ reason: 'x2 is less than x1', text: '[0.9, 0.1, 0.2, 0.3]' }],
   ),
 ];
-
-function storedDraft(sopInstanceUid: string): Draft {
-  return {
-    model: {
-      id: 'boxes-fixture',
-      version: '1',
-      variant: 'fp32',
-      manifestSha256: '0'.repeat(64),
-      checkpointSha256: null,
-      intendedUse: 'clinical-research',
-    },
-    provider: { provider: 'cpu', requested: 'auto', fallbackReason: null },
-    image: {
-      path: join(SAMPLE_DIR, 'nema-wg04_RG1_J2KI.dcm'),
-      sopInstanceUid,
-      view: 'PA',
-      width: WIDTH,
-      height: HEIGHT,
-      resized: { width: 640, height: 672 },
-      imageTokens: 420,
-      rendition: {
-        frameIndex: 0,
-        rows: HEIGHT,
-        columns: WIDTH,
-        photometric: 'MONOCHROME1',
-        inverted: true,
-        transferSyntaxUid: '1.2.840.10008.1.2.4.91',
-      },
-    },
-    prompts: { reportGeneration: 'Provide a radiology report for this Chest X-Ray.', phraseGrounding: '' },
-    decoding: { maxNewTokens: 1, groundingMaxNewTokens: 1, sampling: null, stopTokenIds: [] },
-    tokens: { prefix: 0, reportPrompt: 0, reportGenerated: 0 },
-    stopReason: 'stop-token',
-    rawText: FINDINGS.map((f) => f.text).join(' '),
-    report: FINDINGS.map((f) => f.text).join(' '),
-    thinking: [],
-    findings: FINDINGS,
-    timings: {
-      loadModelMs: 0,
-      renderMs: 0,
-      preprocessMs: 0,
-      encodeImageMs: 0,
-      prefixPrefillMs: 0,
-      reportPrefillMs: 0,
-      reportDecodeMs: 0,
-      groundingMs: 0,
-      totalMs: 0,
-    },
-    createdAt: new Date().toISOString(),
-  };
-}
 
 type Rect = { x: number; y: number; width: number; height: number };
 type View = { scale: number; rotation: 0 | 90; flip: boolean };
@@ -264,7 +214,7 @@ test('a stored draft draws its boxes on the image pixels through zoom, rotation 
   const study = bridge.library.listStudies().find((s) => s.patientName.includes(BOXED))!;
   const image = bridge.library.getStudy(study.id).series[0]!.instances[0]!;
   expect([image.columns, image.rows]).toEqual([WIDTH, HEIGHT]);
-  bridge.library.drafts.save('00000000000000b0', study.id, storedDraft(image.sopInstanceUid));
+  bridge.library.drafts.save('00000000000000b0', study.id, nemaDraft(image.sopInstanceUid, FINDINGS));
 
   await openStudy(BOXED);
   await expect(panel().getByTestId('intended-use')).toHaveText(

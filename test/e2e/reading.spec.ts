@@ -8,7 +8,7 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Draft, Finding } from '../../src/shared/draft';
+import type { Finding } from '../../src/shared/draft';
 import type { Reading } from '../../src/shared/reading';
 import { startBridge, type Bridge } from './bridge/server';
 import { SAMPLE_DIR, tempDir } from './helpers/fixture-dirs';
@@ -17,13 +17,14 @@ import type { Point, Rect, View } from './helpers/image-geometry';
 import * as report from './helpers/report-panel';
 import { expectRendered, viewport } from './helpers/viewport-pixels';
 import { exportTinyPack } from '../helpers/tiny-pack';
+import { NEMA_HEIGHT, NEMA_WIDTH, nemaDraft } from './helpers/stored-draft';
 
 test.describe.configure({ mode: 'serial' });
 
 const DRAFTED = 'Covid0000';
 const BOXED = 'CompressedSamples';
-const WIDTH = 1841;
-const HEIGHT = 1955;
+const WIDTH = NEMA_WIDTH;
+const HEIGHT = NEMA_HEIGHT;
 
 let bridge: Bridge;
 let page: Page;
@@ -159,58 +160,6 @@ const FINDINGS: Finding[] = [
   modelFinding(EFFUSION, [{ x: 1000, y: 1100, width: 600, height: 500 }]),
 ];
 
-function storedDraft(sopInstanceUid: string): Draft {
-  const text = FINDINGS.map((f) => f.text).join(' ');
-  return {
-    model: {
-      id: 'boxes-fixture',
-      version: '1',
-      variant: 'fp32',
-      manifestSha256: '0'.repeat(64),
-      checkpointSha256: null,
-      intendedUse: 'clinical-research',
-    },
-    provider: { provider: 'cpu', requested: 'auto', fallbackReason: null },
-    image: {
-      path: join(SAMPLE_DIR, 'nema-wg04_RG1_J2KI.dcm'),
-      sopInstanceUid,
-      view: 'PA',
-      width: WIDTH,
-      height: HEIGHT,
-      resized: { width: 640, height: 672 },
-      imageTokens: 420,
-      rendition: {
-        frameIndex: 0,
-        rows: HEIGHT,
-        columns: WIDTH,
-        photometric: 'MONOCHROME1',
-        inverted: true,
-        transferSyntaxUid: '1.2.840.10008.1.2.4.91',
-      },
-    },
-    prompts: { reportGeneration: 'Provide a radiology report for this Chest X-Ray.', phraseGrounding: '' },
-    decoding: { maxNewTokens: 1, groundingMaxNewTokens: 1, sampling: null, stopTokenIds: [] },
-    tokens: { prefix: 0, reportPrompt: 0, reportGenerated: 0 },
-    stopReason: 'stop-token',
-    rawText: text,
-    report: text,
-    thinking: [],
-    findings: FINDINGS,
-    timings: {
-      loadModelMs: 0,
-      renderMs: 0,
-      preprocessMs: 0,
-      encodeImageMs: 0,
-      prefixPrefillMs: 0,
-      reportPrefillMs: 0,
-      reportDecodeMs: 0,
-      groundingMs: 0,
-      totalMs: 0,
-    },
-    createdAt: new Date().toISOString(),
-  };
-}
-
 let boxedId = '';
 const boxedReading = () => stored(boxedId);
 const findingIn = (reading: Reading, text: string) => reading.findings.find((f) => f.text === text)!;
@@ -230,7 +179,7 @@ test('the reading of a stored draft: accept, edit with the model text on demand,
   boxedId = study.id;
   const image = bridge.library.getStudy(study.id).series[0]!.instances[0]!;
   expect([image.columns, image.rows]).toEqual([WIDTH, HEIGHT]);
-  bridge.library.drafts.save('00000000000000b0', study.id, storedDraft(image.sopInstanceUid));
+  bridge.library.drafts.save('00000000000000b0', study.id, nemaDraft(image.sopInstanceUid, FINDINGS));
   await openStudy(BOXED);
   // The impression typed in the other study was saved when it closed.
   const drafted = bridge.library.listStudies().find((s) => s.patientName.includes(DRAFTED))!.id;
