@@ -8,7 +8,7 @@ import { generate, prefill, type Prompt, type PromptPrefix } from './engine/gene
 import type { ModelCache } from './engine/open-model';
 import { parseModelOutput } from './engine/parse-output';
 import { splitFindings } from './engine/split-findings';
-import { encodeImage, groundingInstruction } from './encode-image';
+import { encodeImage, groundingInstruction, openRequestedModel } from './encode-image';
 import { boxesFromGrounding } from './finding-boxes';
 import { resolveDraftImage } from './pick-image';
 
@@ -44,15 +44,7 @@ export async function draftStudy(request: DraftRequest, context: DraftContext): 
   };
 
   onEvent({ kind: 'stage', stage: 'load-model', message: `opening the model pack ${request.modelDir}` });
-  const [{ model }, loadModelMs] = await timed(() =>
-    context.models.get({
-      dir: request.modelDir,
-      provider: request.provider,
-      variant: request.variant,
-      threads: request.threads,
-      hashCacheFile: request.hashCacheFile,
-    }),
-  );
+  const [{ model }, loadModelMs] = await timed(() => openRequestedModel(context.models, request));
   const { pack, session, tokenizer } = model;
   const draftModel = {
     id: pack.id,

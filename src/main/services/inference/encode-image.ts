@@ -1,8 +1,9 @@
 // The model's view of one image: rendered as the viewer renders it, resized and normalised as the
 // pack's processor does, and encoded by the vision graph. Drafts and "ground this" both start here.
+import type { DraftRequest } from '../../../shared/draft';
 import { renderFile } from '../dicom/pixels';
 import type { Prompt } from './engine/generate';
-import type { OpenModel } from './engine/open-model';
+import type { ModelCache, OpenModel } from './engine/open-model';
 import { preprocessImage } from './engine/preprocess-image';
 
 const since = (t: number) => performance.now() - t;
@@ -40,3 +41,16 @@ export async function encodeImage(model: OpenModel, path: string, beforeEncode?:
 /** The pack's phrase-grounding instruction for a phrase. */
 export const groundingInstruction = (template: string, phrase: string): string =>
   template.replaceAll('{phrase}', phrase);
+
+/** The pack a draft or grounding request names, opened (or reused) on its provider. */
+export const openRequestedModel = (
+  models: ModelCache,
+  request: Pick<DraftRequest, 'modelDir' | 'provider' | 'variant' | 'threads' | 'hashCacheFile'>,
+) =>
+  models.get({
+    dir: request.modelDir,
+    provider: request.provider,
+    variant: request.variant,
+    threads: request.threads,
+    hashCacheFile: request.hashCacheFile,
+  });

@@ -3,20 +3,14 @@
 import type { GroundRequest, GroundResult } from '../../../shared/draft';
 import { generate } from './engine/generate';
 import type { ModelCache } from './engine/open-model';
-import { encodeImage, groundingInstruction } from './encode-image';
+import { encodeImage, groundingInstruction, openRequestedModel } from './encode-image';
 import { boxesFromGrounding } from './finding-boxes';
 
 export async function groundPhrase(
   request: GroundRequest,
   context: { models: ModelCache; signal: AbortSignal },
 ): Promise<GroundResult> {
-  const { model } = await context.models.get({
-    dir: request.modelDir,
-    provider: request.provider,
-    variant: request.variant,
-    threads: request.threads,
-    hashCacheFile: request.hashCacheFile,
-  });
+  const { model } = await openRequestedModel(context.models, request);
   const { pack, session, tokenizer } = model;
   const { width, height, promptFor } = await encodeImage(model, request.image.path);
   const answer = await generate(
