@@ -1,10 +1,11 @@
 // Drafting speed on this machine's CPU: the app's pipeline in the inference child process, against the
 // same ONNX graphs driven by a plain onnxruntime-node loop (no engine), and decoding against its floor:
 // the decoder's weight bytes plus the KV cache read per token, at this machine's measured memory
-// bandwidth. The tiny golden pack always; a 2B-shape q4 pack when LIGHTBOX_BENCH_2B_PACK points at one.
+// bandwidth. The tiny golden pack always; 2B-shape q4 packs when LIGHTBOX_BENCH_2B_PACK names them (folders
+// separated by the path delimiter, e.g. the same checkpoint exported with each KV cache layout).
 import { mkdtempSync, readFileSync, rmSync, statSync, existsSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, delimiter, join, resolve } from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { Draft } from '../../src/shared/draft';
 import { renderFile } from '../../src/main/services/dicom/pixels';
@@ -135,8 +136,8 @@ async function plainLoop(pack: ModelPack, steps: number): Promise<PlainRun> {
     for (let i = 1; i < logits.length; i++) if (logits[i]! > logits[best]!) best = i;
     return best;
   };
-  const presentOf = (out: Record<string, Tensor>) =>
-    Object.fromEntries(pastNames.map((n) => [n, out[`present.${n.slice('past_key_values.'.length)}`]!]));
+  const kvDims = (name: string) => [shape(name)[1] as number, shape(name)[3] as number] as const;
+  const delta = pack.kvCache === 'delta';
 
   const once = async (): Promise<PlainRun> => {
     let t = performance.now();
@@ -161,13 +162,39 @@ async function plainLoop(pack: ModelPack, steps: number): Promise<PlainRun> {
       }
       k++;
     });
-    const empty = Object.fromEntries(
-      pastNames.map((n) => [
-        n,
-        new Tensor('float32', new Float32Array(0), [1, shape(n)[1] as number, 0, shape(n)[3] as number]),
-      ]),
+    // Contract 1 feeds the whole cache back; a delta decoder reads buffers of the whole run's length,
+    // its new rows written in after each step.
+    const capacity = delta ? ids.length + steps : 0;
+    const past: Record<string, Tensor> = Object.fromEntries(
+      pastNames.map((n) => {
+        const [heads, headDim] = kvDims(n);
+        return [
+          n,
+          new Tensor('float32', new Float32Array(heads * capacity * headDim), [1, heads, capacity, headDim]),
+        ];
+      }),
     );
-    let out = await step(embeds, rope.positionIds, deepstack, empty, ids.length);
+    let pastLength = 0;
+    const advance = (out: Record<string, Tensor>, length: number) => {
+      for (const n of pastNames) {
+        const layer = n.slice('past_key_values.'.length);
+        if (!delta) {
+          past[n] = out[`present.${layer}`]!;
+          continue;
+        }
+        const [heads, headDim] = kvDims(n);
+        const rows = out[`present_delta.${layer}`]!.data as Float32Array;
+        const buffer = past[n]!.data as Float32Array;
+        for (let h = 0; h < heads; h++)
+          buffer.set(
+            rows.subarray(h * length * headDim, (h + 1) * length * headDim),
+            (h * capacity + pastLength) * headDim,
+          );
+      }
+      pastLength += length;
+    };
+    let out = await step(embeds, rope.positionIds, deepstack, past, ids.length);
+    advance(out, ids.length);
     const prefillMs = performance.now() - t;
 
     t = performance.now();
@@ -176,7 +203,8 @@ async function plainLoop(pack: ModelPack, steps: number): Promise<PlainRun> {
       const token = argmax(out.logits!.data as Float32Array);
       const total = ids.length + i + 1;
       const positions = decodePositionIds(total - 1, [rope.ropeDeltas[0]!]);
-      out = await step(await embedIds([token]), positions, noDeepstack, presentOf(out), total);
+      out = await step(await embedIds([token]), positions, noDeepstack, past, total);
+      advance(out, 1);
     }
     return { encodeMs, prefillMs, decodeMs: performance.now() - t, promptTokens: ids.length };
   };
@@ -224,7 +252,7 @@ async function benchPack(
   const floorMs = ((weights + kv) / (bandwidth * 1e9)) * 1000;
   const prefillMs = t.prefixPrefillMs + t.reportPrefillMs;
   return {
-    pack: `${draft.model.id} ${draft.model.variant}, ${prompt} prompt tokens (${draft.image.imageTokens} image), ${generated} generated (${steps} decode steps), ${THREADS} threads`,
+    pack: `${draft.model.id} ${draft.model.variant} (${pack.kvCache} KV cache), ${prompt} prompt tokens (${draft.image.imageTokens} image), ${generated} generated (${steps} decode steps), ${THREADS} threads`,
     'image encoding': `engine ${fmt(t.encodeImageMs)} ms, plain loop ${fmt(plain.encodeMs)} ms`,
     prefill: `engine ${fmt((prompt / prefillMs) * 1000)} tokens/s (prefix ${fmt(t.prefixPrefillMs)} ms + prompt ${fmt(t.reportPrefillMs)} ms), plain loop ${fmt((plain.promptTokens / plain.prefillMs) * 1000)} tokens/s`,
     decode: `engine ${fmt(1000 / engineDecode)} tokens/s (${fmt(engineDecode)} ms/token), plain loop ${fmt(1000 / plainDecode)} tokens/s (${fmt(plainDecode)} ms/token)`,
@@ -242,7 +270,8 @@ export async function benchDraft(): Promise<Record<string, string>> {
     const out: Record<string, string> = { 'memory bandwidth (typed-array copy)': `${fmt(bandwidth)} GB/s` };
     const packs: [string, string, number][] = [['tiny', exportTinyPack(dir), 64]];
     const big = process.env.LIGHTBOX_BENCH_2B_PACK;
-    if (big) packs.push(['2B q4', resolve(big), 32]);
+    for (const pack of big?.split(delimiter).filter(Boolean) ?? [])
+      packs.push([`2B q4 ${basename(pack)}`, resolve(pack), 32]);
     for (const [name, pack, tokens] of packs)
       for (const [k, v] of Object.entries(await benchPack(pack, tokens, bandwidth))) out[`${name}: ${k}`] = v;
     if (!big)

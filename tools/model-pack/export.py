@@ -25,11 +25,11 @@ from modelpack.checkpoint import Checkpoint  # noqa: E402
 from modelpack.config import ROPE_DTYPES, SUPPORTED_ARCHITECTURE  # noqa: E402
 from modelpack.errors import ExportError  # noqa: E402
 from modelpack.memory import MemoryMonitor  # noqa: E402
-from modelpack.onnx_graphs import GRAPHS, build_graph, graph_file  # noqa: E402
+from modelpack.onnx_graphs import GRAPHS, KV_CACHE_LAYOUTS, build_graph, graph_file  # noqa: E402
 from modelpack.onnx_layers import PRECISIONS, Q4_ACCURACY_LEVEL, Q4_BLOCK  # noqa: E402
 from modelpack.pack_files import (  # noqa: E402
-    CONTRACT_VERSION,
     INTENDED_USES,
+    contract_fields,
     load_tasks,
     write_manifest,
     write_model_configs,
@@ -63,6 +63,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         choices=("checkpoint",) + ROPE_DTYPES,
         default="checkpoint",
         help="dtype of the rotary frequencies (default: the dtype config.json declares, as transformers)",
+    )
+    p.add_argument(
+        "--kv-cache",
+        choices=KV_CACHE_LAYOUTS,
+        default="delta",
+        help="decoder KV cache: delta (contract 1.1, default) or full (contract 1, for older Lightbox versions)",
     )
     p.add_argument("--min-pixels", type=int, help="image budget (default: the checkpoint's, else 1024)")
     p.add_argument("--max-pixels", type=int, help="image budget (default: the checkpoint's, else 451584)")
@@ -109,7 +115,7 @@ def export(args: argparse.Namespace, work: Path, memory: MemoryMonitor) -> None:
         files = []
         for graph in GRAPHS:
             log(f"building {graph_file(graph, precision)}")
-            files += build_graph(graph, checkpoint, pack / "onnx", precision)
+            files += build_graph(graph, checkpoint, pack / "onnx", precision, args.kv_cache)
         variants[precision] = {
             "graphs": {g: f"onnx/{graph_file(g, precision)}" for g in GRAPHS},
             "bytes": sum(f.stat().st_size for f in files),
@@ -135,7 +141,7 @@ def export(args: argparse.Namespace, work: Path, memory: MemoryMonitor) -> None:
         {
             "id": args.id or args.out.name,
             "version": args.version,
-            "contract_version": CONTRACT_VERSION,
+            **contract_fields(args.kv_cache),
             "architecture": SUPPORTED_ARCHITECTURE,
             "source": {
                 "checkpoint_sha256": checkpoint.sha256(),

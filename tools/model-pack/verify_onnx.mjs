@@ -1,7 +1,7 @@
 // Runs a model pack's three graphs in onnxruntime-node (the runtime Lightbox ships) for export.py's
 // verification and the Python golden tests: vision encoder -> token embeddings with image features
 // and DeepStack features scattered to the image positions -> decoder prefill (optionally in chunks,
-// which exercises the KV cache) -> greedy decoding with positions from rope_deltas.
+// which exercises the KV cache, in either layout) -> greedy decoding with positions from rope_deltas.
 // Usage: node verify_onnx.mjs JOB.json. Tensors travel as .npy files (float32 / int64, C order).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -98,11 +98,21 @@ if (job.has_image) {
 }
 output('inputs_embeds', embeds.data, embeds.dims);
 
+// A delta decoder (contract 1.1) reads the first pastLen rows of one buffer per input and returns the new
+// rows, written here in place; its spare rows hold junk, which a correct graph never reads. A contract 1
+// decoder returns the whole cache (present.*), fed back as the next past.
+const delta = decoder.outputNames.some((n) => n.startsWith('present_delta.'));
+const capacity = seqLen + (job.greedy_steps ?? 0) + 3;
 let past = Object.fromEntries(
-  kvInputs.map((n) => [
-    n,
-    new ort.Tensor('float32', new Float32Array(0), [1, kvMeta[n][1], 0, kvMeta[n][3]]),
-  ]),
+  kvInputs.map((n) => {
+    const [, heads, , headDim] = kvMeta[n];
+    if (!delta) return [n, new ort.Tensor('float32', new Float32Array(0), [1, heads, 0, headDim])];
+    const junk = Float32Array.from(
+      { length: heads * capacity * headDim },
+      (_, i) => ((i * 7919) % 2001) - 1000,
+    );
+    return [n, new ort.Tensor('float32', junk, [1, heads, capacity, headDim])];
+  }),
 );
 let pastLen = 0;
 async function decode(embedData, positions, stack, len) {
@@ -114,7 +124,17 @@ async function decode(embedData, positions, stack, len) {
     ...past,
   };
   const out = await decoder.run(feeds);
-  past = Object.fromEntries(kvInputs.map((n) => [n, out[n.replace('past_key_values.', 'present.')]]));
+  if (delta) {
+    for (const n of kvInputs) {
+      const rows = out[n.replace('past_key_values.', 'present_delta.')];
+      const [, heads, , headDim] = rows.dims;
+      for (let h = 0; h < heads; h++)
+        past[n].data.set(
+          rows.data.subarray(h * len * headDim, (h + 1) * len * headDim),
+          (h * capacity + pastLen) * headDim,
+        );
+    }
+  } else past = Object.fromEntries(kvInputs.map((n) => [n, out[n.replace('past_key_values.', 'present.')]]));
   pastLen += len;
   return out.logits.data;
 }

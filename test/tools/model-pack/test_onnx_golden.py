@@ -6,6 +6,7 @@ import hashlib
 import json
 
 import numpy as np
+import onnx
 import pytest
 import torch
 
@@ -44,9 +45,41 @@ def outputs(pack, golden, golden_meta) -> dict:
     return {p: run(pack, p, golden, golden_meta) for p in ("fp32", "fp16", "q4")}
 
 
+@pytest.fixture(scope="module")
+def full_cache_pack(tmp_path_factory):
+    """The tiny checkpoint exported with contract 1's whole-cache decoder, as packs were before 1.1."""
+    import export
+
+    out = tmp_path_factory.mktemp("packs") / "tiny-full-cache"
+    args = ["--checkpoint", str(CHECKPOINT), "--out", str(out), "--variants", "fp32", "--kv-cache", "full"]
+    assert export.main(args + ["--threads", "2"]) == 0
+    return out
+
+
+def decoder_io(pack, precision="fp32"):
+    model = onnx.load(str(pack / "onnx" / graph_file("decoder_model_merged", precision)), load_external_data=False)
+    dims = lambda v: [d.dim_param or d.dim_value for d in v.type.tensor_type.shape.dim]  # noqa: E731
+    return {v.name: dims(v) for v in model.graph.input}, {v.name: dims(v) for v in model.graph.output}
+
+
 @pytest.mark.parametrize("precision", ["fp32", "fp16"])
 def test_graphs_reproduce_golden(outputs, golden, golden_meta, precision):
-    got, tol = outputs[precision], TOLERANCE[precision]
+    assert_golden(outputs[precision], TOLERANCE[precision], golden, golden_meta)
+
+
+def test_whole_cache_decoder_reproduces_golden_and_the_delta_decoder(full_cache_pack, outputs, golden, golden_meta):
+    got = run(full_cache_pack, "fp32", golden, golden_meta)
+    assert_golden(got, TOLERANCE["fp32"], golden, golden_meta)
+    for key in ("chunk_logits", "step_logits"):
+        assert relative_error(outputs["fp32"][key], got[key]) <= 1e-6
+    manifest = json.loads((full_cache_pack / "manifest.json").read_text())
+    assert manifest["contract_version"] == "1" and "kv_cache" not in manifest
+    inputs, outs = decoder_io(full_cache_pack)
+    assert inputs["past_key_values.0.key"] == ["batch_size", 2, "past_sequence_length", 16]
+    assert outs["present.0.key"] == ["batch_size", 2, "total_sequence_length", 16]
+
+
+def assert_golden(got, tol, golden, golden_meta):
     assert relative_error(got["image_features"], golden["visual_out_pooler_output_0"]) <= tol
     for k in range(3):
         assert relative_error(got["deepstack_features"][k], golden[f"visual_out_deepstack_features_{k}"]) <= tol
@@ -88,6 +121,13 @@ def test_manifest_lists_every_file_with_its_hash(pack):
             variant["verification"]["max_relative_error_vs_reference_with_variant_weights"]
             <= variant["verification"]["tolerance"]
         )
+    assert manifest["contract_version"] == "1.1"
+    assert manifest["kv_cache"] == {"layout": "capacity-buffer", "outputs": "delta"}
+    for precision in manifest["variants"]:
+        inputs, outs = decoder_io(pack, precision)
+        assert inputs["past_key_values.0.key"] == ["batch_size", 2, "past_capacity", 16]
+        assert outs["present_delta.0.key"] == ["batch_size", 2, "sequence_length", 16]
+        assert not any(name.startswith("present.") for name in outs)
     assert manifest["architecture"] == "Qwen3VLForConditionalGeneration"
     assert manifest["deepstack"] is True and manifest["num_deepstack_levels"] == 3
     assert manifest["box_format"] in ("radvlm-fraction-xyxy", "qwen-bbox-2d-1000")

@@ -6,6 +6,7 @@ import math
 from pathlib import Path
 
 import numpy as np
+from onnx import numpy_helper
 
 from .checkpoint import LM_HEAD, TEXT, VISION, Checkpoint
 from .config import rotary_inv_freq
@@ -14,6 +15,9 @@ from .onnx_layers import Layers, float32_rows
 from .reference_text import mrope_axis_of_frequency
 
 GRAPHS = ("vision_encoder", "embed_tokens", "decoder_model_merged")
+# "delta": the past arrives in a buffer with spare rows that the runtime grows in place, and only the new
+# positions' keys and values come back; "full": contract 1's whole cache in, whole cache out.
+KV_CACHE_LAYOUTS = ("delta", "full")
 NEG = float(np.finfo(np.float32).min)  # masked attention score, as transformers' eager attention uses
 
 
@@ -22,10 +26,17 @@ def graph_file(graph: str, precision: str) -> str:
     return f"{graph}.onnx" if precision == "fp32" else f"{graph}_{precision}.onnx"
 
 
-def build_graph(graph: str, checkpoint: Checkpoint, out_dir: Path, precision: str) -> list[Path]:
+def build_graph(
+    graph: str, checkpoint: Checkpoint, out_dir: Path, precision: str, kv_cache: str = "delta"
+) -> list[Path]:
+    if kv_cache not in KV_CACHE_LAYOUTS:
+        raise ValueError(kv_cache)
     g = GraphBuilder(out_dir / graph_file(graph, precision), graph)
     layers = Layers(g, checkpoint, precision)
-    {"vision_encoder": _vision, "embed_tokens": _embed, "decoder_model_merged": _decoder}[graph](layers)
+    if graph == "decoder_model_merged":
+        _decoder(layers, kv_cache)
+    else:
+        {"vision_encoder": _vision, "embed_tokens": _embed}[graph](layers)
     return g.save()
 
 
@@ -153,20 +164,20 @@ def _vision(L: Layers) -> None:
     )
 
 
-def _decoder(L: Layers) -> None:
+def _decoder(L: Layers, kv_cache: str) -> None:
     g, cfg = L.g, L.ckpt.config
     t = cfg.text
     hd, nh, nkv, k_levels = t.head_dim, t.num_attention_heads, t.num_key_value_heads, cfg.num_deepstack
     i64 = lambda v: g.const(v)  # noqa: E731
-    f32 = lambda v: g.const(v, np.float32)  # noqa: E731
     x = g.input("inputs_embeds", F32, ["batch_size", "sequence_length", t.hidden_size])
     mask = g.input("attention_mask", I64, ["batch_size", "total_sequence_length"])
     positions = g.input("position_ids", I64, [3, "batch_size", "sequence_length"])
     deepstack = g.input("deepstack_visual_embeds", F32, [k_levels, "batch_size", "sequence_length", t.hidden_size])
+    past_rows = "past_capacity" if kv_cache == "delta" else "past_sequence_length"
     past = [
         (
-            g.input(f"past_key_values.{i}.key", F32, ["batch_size", nkv, "past_sequence_length", hd]),
-            g.input(f"past_key_values.{i}.value", F32, ["batch_size", nkv, "past_sequence_length", hd]),
+            g.input(f"past_key_values.{i}.key", F32, ["batch_size", nkv, past_rows, hd]),
+            g.input(f"past_key_values.{i}.value", F32, ["batch_size", nkv, past_rows, hd]),
         )
         for i in range(t.num_hidden_layers)
     ]
@@ -179,13 +190,10 @@ def _decoder(L: Layers) -> None:
     emb = g.op("Unsqueeze", [g.op("Concat", [freqs, freqs], axis=-1), i64([1])])  # [B, 1, S, hd]
     cos, sin = g.op("Cos", [emb]), g.op("Sin", [emb])
 
-    # causal + padding mask [B, 1, 1, S, T]: query i (absolute T - S + i) sees keys j <= its position
     total = g.op("Squeeze", [g.op("Shape", [mask], start=1, end=2), i64([0])])
     seq = g.op("Squeeze", [g.op("Shape", [x], start=1, end=2), i64([0])])
-    key_pos = g.op("Unsqueeze", [g.op("Range", [i64(0), total, i64(1)]), i64([0])])
-    query_pos = g.op("Unsqueeze", [g.op("Range", [g.op("Sub", [total, seq]), total, i64(1)]), i64([1])])
-    causal = g.op("LessOrEqual", [key_pos, query_pos])
-    allowed = g.op("And", [causal, g.op("Unsqueeze", [g.op("Cast", [mask], to=BOOL), i64([1, 2, 3])])])
+    attention = _full_cache_attention if kv_cache == "full" else _delta_attention
+    attend = attention(g, mask, past[0][0], total, seq, hd, nh, nkv)
 
     for i in range(t.num_hidden_layers):
         p = f"{TEXT}layers.{i}."
@@ -200,17 +208,7 @@ def _decoder(L: Layers) -> None:
         q = L.rotary(heads("q_proj", nh, "q_norm"), cos, sin, hd)
         k = L.rotary(heads("k_proj", nkv, "k_norm"), cos, sin, hd)
         v = heads("v_proj", nkv, None)
-        k = g.op("Concat", [past[i][0], k], axis=2)
-        v = g.op("Concat", [past[i][1], v], axis=2)
-        g.output(k, f"present.{i}.key", F32, ["batch_size", nkv, "total_sequence_length", hd])
-        g.output(v, f"present.{i}.value", F32, ["batch_size", nkv, "total_sequence_length", hd])
-        # grouped-query attention without copying K/V: query heads grouped per kv head
-        q5 = g.op("Reshape", [q, i64([0, nkv, nh // nkv, -1, hd])])
-        k5 = g.op("Unsqueeze", [k, i64([2])])
-        v5 = g.op("Unsqueeze", [v, i64([2])])
-        scores = g.op("Mul", [g.op("MatMul", [q5, g.op("Transpose", [k5], perm=[0, 1, 2, 4, 3])]), f32(hd**-0.5)])
-        attn = g.op("Softmax", [g.op("Where", [allowed, scores, f32(NEG)])], axis=-1)
-        out = g.op("Reshape", [g.op("MatMul", [attn, v5]), i64([0, nh, -1, hd])])
+        out = attend(i, q, k, v, *past[i])
         out = g.op("Reshape", [g.op("Transpose", [out], perm=[0, 2, 1, 3]), i64([0, 0, nh * hd])])
         x = g.op("Add", [x, L.linear(out, p + "self_attn.o_proj.", t.attention_bias)])
         y = L.rms_norm(x, p + "post_attention_layernorm.weight", t.rms_norm_eps)
@@ -224,3 +222,85 @@ def _decoder(L: Layers) -> None:
     last = L.rms_norm(last, TEXT + "norm.weight", t.rms_norm_eps)
     head = TEXT + "embed_tokens." if cfg.tie_word_embeddings else LM_HEAD[: -len("weight")]
     g.output(L.linear(last, head, False), "logits", F32, ["batch_size", 1, t.vocab_size])
+
+
+def _grouped(g: GraphBuilder, x: str, nh: int, nkv: int, hd: int) -> str:
+    """Grouped-query attention without copying K/V: [B, nh, S, hd] as [B, nkv, nh / nkv, S, hd]."""
+    return g.op("Reshape", [x, g.const([0, nkv, nh // nkv, -1, hd])])
+
+
+def _scores(g: GraphBuilder, q5: str, keys: str, hd: int) -> str:
+    """q·kᵀ / √d of grouped queries [B, nkv, G, S, hd] against keys [B, nkv, T, hd]: [B, nkv, G, S, T]."""
+    k5 = g.op("Unsqueeze", [keys, g.const([2])])
+    scores = g.op("MatMul", [q5, g.op("Transpose", [k5], perm=[0, 1, 2, 4, 3])])
+    return g.op("Mul", [scores, g.const(hd**-0.5, np.float32)])
+
+
+def _full_cache_attention(g: GraphBuilder, mask: str, _past_key: str, total: str, seq: str, hd, nh, nkv):
+    """Contract 1: past [B, nkv, P, hd] concatenated with the new keys/values, returned whole as present.*."""
+    i64 = g.const
+    # causal + padding mask [B, 1, 1, S, T]: query i (absolute T - S + i) sees keys j <= its position
+    key_pos = g.op("Unsqueeze", [g.op("Range", [i64(0), total, i64(1)]), i64([0])])
+    query_pos = g.op("Unsqueeze", [g.op("Range", [g.op("Sub", [total, seq]), total, i64(1)]), i64([1])])
+    causal = g.op("LessOrEqual", [key_pos, query_pos])
+    allowed = g.op("And", [causal, g.op("Unsqueeze", [g.op("Cast", [mask], to=BOOL), i64([1, 2, 3])])])
+
+    def attend(i: int, q: str, k: str, v: str, past_k: str, past_v: str) -> str:
+        k = g.op("Concat", [past_k, k], axis=2)
+        v = g.op("Concat", [past_v, v], axis=2)
+        g.output(k, f"present.{i}.key", F32, ["batch_size", nkv, "total_sequence_length", hd])
+        g.output(v, f"present.{i}.value", F32, ["batch_size", nkv, "total_sequence_length", hd])
+        scores = _scores(g, _grouped(g, q, nh, nkv, hd), k, hd)
+        attn = g.op("Softmax", [g.op("Where", [allowed, scores, g.const(NEG, np.float32)])], axis=-1)
+        return g.op("Reshape", [g.op("MatMul", [attn, g.op("Unsqueeze", [v, i64([2])])]), i64([0, nh, -1, hd])])
+
+    return attend
+
+
+def _delta_attention(g: GraphBuilder, mask: str, past_key: str, total: str, seq: str, hd, nh, nkv):
+    """The past in a buffer [B, nkv, C, hd] of which only the first P = T - S rows are read, C >= P: the
+    runtime hands over the buffer it appends to, without copying. Scores are taken against the C buffer
+    rows and the S new keys side by side, rows P .. C-1 masked; nothing the size of the cache is copied,
+    and only the new positions' keys and values are returned (present_delta.*)."""
+    i64 = g.const
+    past_len = g.op("Sub", [total, seq])
+    capacity = g.op("Squeeze", [g.op("Shape", [past_key], start=2, end=3), i64([0])])
+    batch = g.op("Shape", [mask], start=0, end=1)
+    # key slots: C buffer rows (row j is position j), then the S new positions P .. T-1
+    key_pos = g.op(
+        "Concat", [g.op("Range", [i64(0), capacity, i64(1)]), g.op("Range", [past_len, total, i64(1)])], axis=0
+    )
+    query_pos = g.op("Unsqueeze", [g.op("Range", [past_len, total, i64(1)]), i64([1])])
+    causal = g.op("LessOrEqual", [g.op("Unsqueeze", [key_pos, i64([0])]), query_pos])
+    # padding mask per slot; rows P .. C-1 never hold the past (ConstantOfShape fails if C < P)
+    spare = g.op("Concat", [batch, g.op("Unsqueeze", [g.op("Sub", [capacity, past_len]), i64([0])])], axis=0)
+    zero = numpy_helper.from_array(np.zeros(1, np.int64))
+    slots = g.op(
+        "Concat",
+        [
+            g.op("Slice", [mask, i64([0]), g.op("Unsqueeze", [past_len, i64([0])]), i64([1])]),
+            g.op("ConstantOfShape", [spare], value=zero),
+            g.op("Slice", [mask, g.op("Unsqueeze", [past_len, i64([0])]), g.op("Shape", [mask], start=1), i64([1])]),
+        ],
+        axis=1,
+    )
+    allowed = g.op("And", [causal, g.op("Unsqueeze", [g.op("Cast", [slots], to=BOOL), i64([1, 2, 3])])])
+    split = g.op("Concat", [g.op("Unsqueeze", [capacity, i64([0])]), g.op("Unsqueeze", [seq, i64([0])])], axis=0)
+
+    def attend(i: int, q: str, k: str, v: str, past_k: str, past_v: str) -> str:
+        g.output(k, f"present_delta.{i}.key", F32, ["batch_size", nkv, "sequence_length", hd])
+        g.output(v, f"present_delta.{i}.value", F32, ["batch_size", nkv, "sequence_length", hd])
+        q5 = _grouped(g, q, nh, nkv, hd)
+        scores = g.op("Concat", [_scores(g, q5, past_k, hd), _scores(g, q5, k, hd)], axis=-1)
+        attn = g.op("Softmax", [g.op("Where", [allowed, scores, g.const(NEG, np.float32)])], axis=-1)
+        attn_past, attn_new = g.op("Split", [attn, split], outputs=2, axis=-1)
+        out = g.op(
+            "Add",
+            [
+                g.op("MatMul", [attn_past, g.op("Unsqueeze", [past_v, i64([2])])]),
+                g.op("MatMul", [attn_new, g.op("Unsqueeze", [v, i64([2])])]),
+            ],
+        )
+        return g.op("Reshape", [out, i64([0, nh, -1, hd])])
+
+    return attend

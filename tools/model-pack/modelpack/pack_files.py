@@ -10,7 +10,9 @@ from .checkpoint import Checkpoint, file_sha256
 from .errors import ExportError
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
-CONTRACT_VERSION = "1"
+# Contract 1.1 adds the manifest's "kv_cache" (a decoder that takes a growable past buffer and returns only
+# the new positions); a pack with the whole-cache decoder stays contract 1, readable by every Lightbox.
+KV_CACHE_DELTA = {"layout": "capacity-buffer", "outputs": "delta"}
 BOX_FORMATS = ("radvlm-fraction-xyxy", "qwen-bbox-2d-1000")
 INTENDED_USES = ("clinical-research", "demo-not-for-clinical-use")
 # RadVLM-GRPO's image budget: 1024 to 451,584 pixels (4 to 1764 patches of 16 x 16 before merging)
@@ -135,6 +137,13 @@ def write_model_configs(checkpoint: Checkpoint, out: Path) -> dict:
     )
     _write_json(out / "generation_config.json", generation)
     return generation
+
+
+def contract_fields(kv_cache: str) -> dict:
+    """contract_version, and kv_cache for a delta decoder (docs/model-pack.md)."""
+    if kv_cache == "delta":
+        return {"contract_version": "1.1", "kv_cache": KV_CACHE_DELTA}
+    return {"contract_version": "1"}
 
 
 def write_manifest(out: Path, fields: dict) -> None:

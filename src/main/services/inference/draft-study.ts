@@ -90,6 +90,8 @@ export async function draftStudy(request: DraftRequest, context: DraftContext): 
     prefix = { inputIds: prefixIds, cache: state.cache };
     prefixPrefillMs = ms;
   }
+  // The report and then each grounding prompt continue the prefix one after another: a delta KV cache lets
+  // a continuation of the prefix be used only until the next one starts (kv-buffer.ts).
   const prefixFor = (prompt: Prompt) =>
     prefix &&
     prompt.inputIds.length > prefix.inputIds.length &&

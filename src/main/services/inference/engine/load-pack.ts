@@ -1,4 +1,4 @@
-// A model pack (docs/model-pack.md, contract 1) from models/<id>: the manifest read and checked, every
+// A model pack (docs/model-pack.md, contract 1.1) from models/<id>: the manifest read and checked, every
 // file the chosen variant needs verified against its sha256, and what the engine takes from the pack
 // (graphs, prompts, box format, image preprocessing, rotary and stop token ids) gathered in one object.
 // Every refusal is one line naming the pack and the file.
@@ -10,9 +10,10 @@ import { FileHashes } from './file-hashes';
 import { parseImageProcessorConfig, type ImageProcessorConfig } from './image-processor-config';
 import type { BoxFormat } from './parse-output';
 import type { RopeConfig } from './rope-index';
-import type { GraphPaths } from './session';
+import type { GraphPaths, KvCacheLayout } from './session';
 
-export const SUPPORTED_CONTRACT_VERSIONS: readonly string[] = ['1'];
+/** 1.1 adds kv_cache (a delta decoder); a pack without it is read as contract 1. */
+export const SUPPORTED_CONTRACT_VERSIONS: readonly string[] = ['1', '1.1'];
 
 export class PackError extends Error {}
 
@@ -35,6 +36,7 @@ export type ModelPack = {
   intendedUse: 'clinical-research' | 'demo-not-for-clinical-use';
   licence: string;
   graphs: GraphPaths;
+  kvCache: KvCacheLayout;
   tasks: PackTasks;
   boxFormat: BoxFormat;
   imageConfig: ImageProcessorConfig;
@@ -78,6 +80,7 @@ const manifestSchema = z.looseObject({
     abnormality_grounding: taskSchema.optional(),
   }),
   box_format: z.enum(['radvlm-fraction-xyxy', 'qwen-bbox-2d-1000']),
+  kv_cache: z.object({ layout: z.literal('capacity-buffer'), outputs: z.literal('delta') }).optional(),
   special_token_ids: z.looseObject({ eos: tokenIds.optional() }),
   licence: z.string().optional(),
   intended_use: z.enum(['clinical-research', 'demo-not-for-clinical-use']),
@@ -146,6 +149,8 @@ export async function loadPack(dir: string, options: LoadPackOptions = {}): Prom
   const parsed = manifestSchema.safeParse(json);
   if (!parsed.success) return fail(`manifest.json: ${firstIssue(parsed.error)}`);
   const manifest = parsed.data;
+  if (manifest.kv_cache && manifest.contract_version === '1')
+    fail('manifest.json: kv_cache needs contract version 1.1 (Lightbox versions that read only 1 ignore it)');
 
   const variants = Object.keys(manifest.variants);
   const variant = options.variant ?? options.preferVariants?.find((v) => variants.includes(v)) ?? variants[0];
@@ -233,6 +238,7 @@ export async function loadPack(dir: string, options: LoadPackOptions = {}): Prom
       embedTokens: inside(chosen.graphs.embed_tokens),
       decoder: inside(chosen.graphs.decoder_model_merged),
     },
+    kvCache: manifest.kv_cache ? 'delta' : 'full',
     tasks: {
       reportGeneration: manifest.tasks.report_generation.prompt,
       phraseGrounding: manifest.tasks.phrase_grounding.prompt,

@@ -56,6 +56,7 @@ export async function openModel(options: OpenModelOptions): Promise<OpenModel> {
       const session = await ModelSession.open(pack.graphs, {
         threads: options.threads,
         executionProviders: [provider],
+        kvCache: pack.kvCache,
       });
       if (provider !== 'cpu') {
         try {

@@ -1,13 +1,21 @@
-// The pack's three ONNX graphs in onnxruntime-node (docs/model-pack.md, contract 1): vision encoder,
-// token embeddings, and the decoder with its KV cache. Sizes are read from the graphs, not assumed.
+// The pack's three ONNX graphs in onnxruntime-node (docs/model-pack.md, contract 1.1): vision encoder,
+// token embeddings, and the decoder with its KV cache, whole (contract 1) or grown in place (a delta
+// decoder, kv-buffer.ts). Sizes are read from the graphs, not assumed.
 import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { KvBuffer, type BufferKvCache } from './kv-buffer';
 
 export type GraphPaths = { visionEncoder: string; embedTokens: string; decoder: string };
+
+/** The manifest's kv_cache: "delta" for a decoder that returns only the new positions, "full" for
+ * contract 1's decoder that returns the whole cache. */
+export type KvCacheLayout = 'full' | 'delta';
 
 export type SessionOptions = {
   threads?: number;
   /** onnxruntime provider names in order of preference; default CPU only. */
   executionProviders?: readonly string[];
+  /** Default "full", as a pack without kv_cache in its manifest. */
+  kvCache?: KvCacheLayout;
 };
 
 /** An image through the vision encoder: computed once, scattered into every prompt that shows it. */
@@ -19,8 +27,11 @@ export type ImageEncoding = {
   deepstack: Float32Array;
 };
 
-/** Keys and values of the tokens seen so far, per layer, as the decoder returned them. */
-export type KvCache = { length: number; tensors: Record<string, Tensor> };
+/** Keys and values of the tokens seen so far: per layer as a contract 1 decoder returned them, or in a
+ * buffer shared with the caches it continues (see kv-buffer.ts for when such a cache stays usable). */
+export type KvCache =
+  | { readonly layout: 'full'; readonly length: number; readonly tensors: Record<string, Tensor> }
+  | BufferKvCache;
 
 export type ForwardInput = {
   /** [length, hidden] for batch 1. */
@@ -33,6 +44,7 @@ export type ForwardInput = {
 
 const PAST = 'past_key_values.';
 const PRESENT = 'present.';
+const PRESENT_DELTA = 'present_delta.';
 const DEEPSTACK = 'deepstack_visual_embeds';
 
 function fixedDim(session: InferenceSession, input: string, axis: number): number {
@@ -52,15 +64,25 @@ export class ModelSession {
   /** DeepStack levels the decoder adds; 0 for a community export without them. */
   readonly deepstackLevels: number;
   private readonly pastNames: string[];
+  /** Decoder output that carries each past input's keys or values, in pastNames' order. */
+  private readonly presentNames: string[];
 
   private constructor(
     private readonly vision: InferenceSession,
     private readonly embedding: InferenceSession,
     private readonly decoder: InferenceSession,
+    readonly kvCache: KvCacheLayout,
   ) {
     this.hiddenSize = fixedDim(decoder, 'inputs_embeds', 2);
     this.deepstackLevels = decoder.inputNames.includes(DEEPSTACK) ? fixedDim(decoder, DEEPSTACK, 0) : 0;
     this.pastNames = decoder.inputNames.filter((n) => n.startsWith(PAST));
+    const present = kvCache === 'delta' ? PRESENT_DELTA : PRESENT;
+    this.presentNames = this.pastNames.map((n) => present + n.slice(PAST.length));
+    const missing = this.presentNames.find((n) => !decoder.outputNames.includes(n));
+    if (missing) {
+      const declared = kvCache === 'delta' ? 'a delta KV cache' : 'no kv_cache (the whole cache)';
+      throw new Error(`the decoder has no output ${missing}, but the pack's manifest declares ${declared}`);
+    }
   }
 
   static async open(graphs: GraphPaths, options: SessionOptions = {}): Promise<ModelSession> {
@@ -73,7 +95,12 @@ export class ModelSession {
         InferenceSession.create(path, sessionOptions),
       ),
     );
-    return new ModelSession(vision!, embedding!, decoder!);
+    try {
+      return new ModelSession(vision!, embedding!, decoder!, options.kvCache ?? 'full');
+    } catch (err) {
+      await Promise.all([vision!.release(), embedding!.release(), decoder!.release()]);
+      throw err;
+    }
   }
 
   async encodeImage(
@@ -103,39 +130,49 @@ export class ModelSession {
     return floats(out.inputs_embeds, 'inputs_embeds');
   }
 
+  /** A cache of no tokens; with a delta decoder, on a buffer of its own. */
   emptyCache(): KvCache {
+    const inputs = this.pastNames.map((name) => ({
+      name,
+      heads: fixedDim(this.decoder, name, 1),
+      headDim: fixedDim(this.decoder, name, 3),
+    }));
+    if (this.kvCache === 'delta') return new KvBuffer(inputs).empty();
     const tensors = Object.fromEntries(
-      this.pastNames.map((name) => {
-        const shape = [1, fixedDim(this.decoder, name, 1), 0, fixedDim(this.decoder, name, 3)];
-        return [name, new Tensor('float32', new Float32Array(0), shape)];
-      }),
+      inputs.map(({ name, heads, headDim }) => [
+        name,
+        new Tensor('float32', new Float32Array(0), [1, heads, 0, headDim]),
+      ]),
     );
-    return { length: 0, tensors };
+    return { layout: 'full', length: 0, tensors };
   }
 
   /** Runs new tokens after the cached ones: logits of the last one, and the cache extended by them. */
   async forward(input: ForwardInput, cache: KvCache): Promise<{ logits: Float32Array; cache: KvCache }> {
+    if (cache.layout !== this.kvCache)
+      throw new Error(`a ${cache.layout} KV cache for a ${this.kvCache} decoder`);
     const length = input.embeds.length / this.hiddenSize;
     const total = cache.length + length;
     const feeds: Record<string, Tensor> = {
       inputs_embeds: new Tensor('float32', input.embeds, [1, length, this.hiddenSize]),
       attention_mask: new Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]),
       position_ids: new Tensor('int64', input.positionIds, [3, 1, length]),
-      ...cache.tensors,
+      ...(cache.layout === 'full' ? cache.tensors : cache.buffer.feeds(cache, length)),
     };
     if (this.deepstackLevels > 0) {
       const data = input.deepstack ?? new Float32Array(this.deepstackLevels * length * this.hiddenSize);
       feeds[DEEPSTACK] = new Tensor('float32', data, [this.deepstackLevels, 1, length, this.hiddenSize]);
     }
     const out = await this.decoder.run(feeds);
-    const tensors = Object.fromEntries(
-      this.pastNames.map((name) => {
-        const present = out[PRESENT + name.slice(PAST.length)];
-        if (!present) throw new Error(`decoder output ${PRESENT}${name.slice(PAST.length)} is missing`);
-        return [name, present];
-      }),
-    );
-    return { logits: floats(out.logits, 'logits'), cache: { length: total, tensors } };
+    const present = this.presentNames.map((name) => {
+      const tensor = out[name];
+      if (!tensor) throw new Error(`decoder output ${name} is missing`);
+      return tensor;
+    });
+    const logits = floats(out.logits, 'logits');
+    if (cache.layout === 'delta') return { logits, cache: cache.buffer.append(cache, present, length) };
+    const tensors = Object.fromEntries(this.pastNames.map((name, i) => [name, present[i]!]));
+    return { logits, cache: { layout: 'full', length: total, tensors } };
   }
 
   async release(): Promise<void> {

@@ -51,7 +51,7 @@ describe('engine on the tiny exported pack', () => {
         embedTokens: graph('embed_tokens'),
         decoder: graph('decoder_model_merged'),
       },
-      { threads: 2 },
+      { threads: 2, kvCache: 'delta' },
     );
     tokenizer = await PromptTokenizer.load(pack);
     const config = parseImageProcessorConfig(

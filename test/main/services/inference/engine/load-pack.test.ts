@@ -115,7 +115,9 @@ describe('loadPack', () => {
     expect(await refusal(broken)).toMatch(/manifest\.json is not valid JSON$/);
     const future = copyPack();
     editManifest(future, (m) => (m.contract_version = '2'));
-    expect(await refusal(future)).toMatch(/contract version 2 is not supported \(this Lightbox reads 1\)$/);
+    expect(await refusal(future)).toMatch(
+      /contract version 2 is not supported \(this Lightbox reads 1, 1\.1\)$/,
+    );
     const noTasks = copyPack();
     editManifest(noTasks, (m) => delete m.tasks);
     expect(await refusal(noTasks)).toMatch(/manifest\.json: tasks: /);
@@ -124,6 +126,22 @@ describe('loadPack', () => {
       (m.files as Record<string, unknown>)['../outside'] = { bytes: 1, sha256: '0'.repeat(64) };
     });
     expect(await refusal(escape)).toMatch(/names \.\.\/outside, outside the pack$/);
+  });
+
+  it('reads the KV cache layout: kv_cache of contract 1.1, the whole cache without it', async () => {
+    expect((await loadPack(pack)).kvCache).toBe('delta');
+    const contract1 = copyPack();
+    editManifest(contract1, (m) => {
+      m.contract_version = '1';
+      delete m.kv_cache;
+    });
+    expect((await loadPack(contract1)).kvCache).toBe('full');
+    const mislabelled = copyPack();
+    editManifest(mislabelled, (m) => (m.contract_version = '1'));
+    expect(await refusal(mislabelled)).toMatch(/manifest\.json: kv_cache needs contract version 1\.1/);
+    const unknown = copyPack();
+    editManifest(unknown, (m) => (m.kv_cache = { layout: 'sequence-major', outputs: 'delta' }));
+    expect(await refusal(unknown)).toMatch(/manifest\.json: kv_cache\.layout: /);
   });
 
   it('chooses the variant asked for, else the preferred one the pack has', async () => {
