@@ -1,8 +1,9 @@
 // The README's promise: on a clean checkout, `npx lightbox draft samples/demo/<study>` drafts with the
 // committed demo model (the default --model) and its findings and boxes match the study's ground truth
 // (the .truth.json sidecar). Runs the built command as a user would, from the repository root.
-// The committed demo model reports cardiomegaly reliably and the other findings rarely (issue 5 is open),
-// so the normal and the cardiomegaly studies are the ones whose drafts match their truth.
+// The committed demo model drafts the normal, cardiomegaly, left effusion and right pneumothorax studies
+// right, boxes included; it boxes consolidation loosely and misses the endotracheal tube of demo-05
+// (tools/demo-model/README.md, "Results"), so those two studies are not held to their truth here.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -49,12 +50,16 @@ describe('lightbox draft with the default demo model', () => {
     expect(draft.findings.every((f) => f.status === 'normal' && f.boxes.length === 0)).toBe(true);
   });
 
-  it('reports the enlarged heart of the cardiomegaly demo study, boxed where the truth is', () => {
-    const { draft, truth } = draftDemo('demo-02-cardiomegaly.dcm');
+  it.each([
+    ['demo-02-cardiomegaly.dcm', 0.7],
+    ['demo-03-left-effusion.dcm', 0.5],
+    ['demo-04-right-pneumothorax.dcm', 0.5],
+  ])('reports the finding of %s, boxed where the truth is (IoU > %s)', (study, minIou) => {
+    const { draft, truth } = draftDemo(study);
     expect([...extractLabels(draft.report)]).toEqual(truth.labels);
     const boxes = draft.findings.flatMap((f) => f.boxes);
     expect(boxes).toHaveLength(1);
     const [x, y, width, height] = truth.findings[0]!.box;
-    expect(iou(boxes[0]!, { x, y, width, height })).toBeGreaterThan(0.7);
+    expect(iou(boxes[0]!, { x, y, width, height })).toBeGreaterThan(minIou);
   });
 });

@@ -1,7 +1,7 @@
 // Issue 5's promise in the app: the default demo pack (models/lightbox-demo, the repository's own) drafts
 // the cardiomegaly demo study, and the box it draws over the image lies where the study's ground truth
-// (its .truth.json sidecar) says the finding is. The demo model reports cardiomegaly reliably; its other
-// findings rarely (tools/demo-model/README.md), so this is the demo study whose whole draft is right.
+// (its .truth.json sidecar) says the finding is. test/cli/draft-demo.test.ts checks the boxes of three demo
+// studies against their truth through `lightbox draft`.
 import { expect, test, type Page } from '@playwright/test';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -59,6 +59,15 @@ class BaseCache:
         return self.cache[name]
 
 
+def cell_coverage(mask: np.ndarray, grid: int = 8) -> list[float]:
+    """Share of each cell of a grid x grid split of the image that the finding's drawing changed, row-major:
+    the training-only finding map of train.py (one cell per merged image token at 256 x 256)."""
+    h, w = mask.shape
+    ys = np.linspace(0, h, grid + 1).round().astype(int)
+    xs = np.linspace(0, w, grid + 1).round().astype(int)
+    return [round(float(mask[ys[r] : ys[r + 1], xs[c] : xs[c + 1]].mean()), 3) for r in range(grid) for c in range(grid)]
+
+
 def make_sample(
     seed: int,
     index: int,
@@ -99,7 +108,12 @@ def make_sample(
         "augmentation": aug,
         "normal": not findings,
         "findings": [
-            {**f.to_json(), "box_xyxy": [round(v, 4) for v in metrics.xywh_to_xyxy(f.box, w, h)]} for f in findings
+            {
+                **f.to_json(),
+                "box_xyxy": [round(v, 4) for v in metrics.xywh_to_xyxy(f.box, w, h)],
+                "cells": cell_coverage(f.mask),
+            }
+            for f in findings
         ],
         "labels": sorted({metrics.label_key(f.type, f.side) for f in findings}),
         "report": text,

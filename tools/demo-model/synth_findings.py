@@ -67,6 +67,8 @@ class Finding:
     side: str | None  # "left" / "right" (patient side) or None
     box: list[float]  # [x, y, w, h] pixels
     details: dict = field(default_factory=dict)
+    # Where drawing the finding changed the pixels (float 0/1, image-sized); training supervision only.
+    mask: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
     def label(self) -> str:
@@ -390,18 +392,18 @@ def draw_pneumothorax(img: np.ndarray, lm: Landmarks, rng: np.random.Generator, 
     wob = 1 + 0.08 * np.sin((ys - top) / lh * rng.uniform(5, 9) + rng.uniform(0, 6.3))
     gap = depth * (1 - smoothstep(top + 0.4 * (reach - top), reach, ys)) * wob
     region = inside & (dist < gap)
-    px = max(0.6, 0.0009 * w)  # line half-width in pixels (about 0.3 mm)
+    px = max(0.8, 0.0009 * w)  # line half-width in pixels (about 0.3 mm; at least 0.8 px to stay visible)
     sub = img[y0:y1, x0:x1]
     smooth = blur(img, 0.012 * w)[y0:y1, x0:x1]
     edge = smoothstep(0, 3 * px, gap - dist)  # 0 at the pleural line, 1 a few px toward the wall
     lucent = region * edge
-    darker = rng.uniform(0.05, 0.09)
+    darker = rng.uniform(0.08, 0.13)
     new = sub + lucent * (smooth - darker - sub)
     # Collapsed lung just inside the line: slightly denser. The visceral pleural line itself: thin, bright.
     band = inside & (dist >= gap) & (dist < gap + 0.05 * lw) & (gap > 0.5)
     new = new + band * 0.025 * np.exp(-(dist - gap) / (0.02 * lw))
     line = np.exp(-0.5 * ((dist - gap) / px) ** 2) * (gap > 1.0) * inside
-    new = new + line * rng.uniform(0.1, 0.16)
+    new = new + line * rng.uniform(0.18, 0.26)
     out = img.copy()
     out[y0:y1, x0:x1] = new
     full = np.zeros(img.shape, dtype=bool)
@@ -441,7 +443,7 @@ def draw_consolidation(img: np.ndarray, lm: Landmarks, rng: np.random.Generator,
     alpha *= np.clip(blur(inside.astype(np.float32), 0.01 * w) * 1.5, 0, 1)
     alpha = blur(alpha, 0.006 * w)
     target = soft_tissue_level(img, lm)
-    strength = rng.uniform(0.45, 0.65)
+    strength = rng.uniform(0.55, 0.75)
     out = img + strength * alpha * (target - img)
     bronchograms = bool(rng.random() < 0.5)
     if bronchograms:
@@ -467,7 +469,7 @@ def draw_nodule(img: np.ndarray, lm: Landmarks, rng: np.random.Generator, side: 
     side = side or ("right" if rng.random() < 0.5 else "left")
     poly = lm.lung(side)
     inside = lung_mask(lm, side, img.shape)
-    diameter_mm = float(rng.uniform(8, 22))
+    diameter_mm = float(rng.uniform(10, 25))
     r = diameter_mm / 2 / lm.mm_per_px
     # Keep well inside the lung (away from the edges by 2 radii) and outside the heart.
     soft = blur(inside.astype(np.float32), 1.5 * r + 2)
@@ -485,7 +487,7 @@ def draw_nodule(img: np.ndarray, lm: Landmarks, rng: np.random.Generator, side: 
     sphere = np.sqrt(np.clip(1 - d * d, 0, 1)).astype(np.float32)
     sphere = blur(sphere, max(0.6, 0.12 * r))
     target = soft_tissue_level(img, lm)
-    amp = rng.uniform(0.5, 0.7)
+    amp = rng.uniform(0.6, 0.8)
     out = img + amp * sphere * np.clip(target + 0.05 - img, 0.06, None)
     zone = "upper" if cy < poly[:, 1].min() + lung_height(lm, side) / 3 else ("middle" if cy < poly[:, 1].min() + 2 * lung_height(lm, side) / 3 else "lower")
     rmax = r * 1.11
@@ -493,11 +495,12 @@ def draw_nodule(img: np.ndarray, lm: Landmarks, rng: np.random.Generator, side: 
     return out, Finding("nodule", side, box, {"diameter_mm": round(diameter_mm), "zone": zone})
 
 
-def _draw_tube(img: np.ndarray, path: np.ndarray, width_px: float, strength: float, wall: float = 0.0):
+def _draw_tube(img: np.ndarray, path: np.ndarray, width_px: float, strength: float, wall: float = 0.0, wall_px: float = 0.0):
     """Radiopaque line along `path` (dense points): a Gaussian profile of half-width `width_px`, plus an
-    optional faint tube wall `wall` (a wider, low-contrast band)."""
+    optional tube body `wall` (a wider, low-contrast band of half-width `wall_px`, default 4 x `width_px`)."""
     h, w = img.shape
-    pad = 4 * max(width_px, 1) + (6 * width_px if wall else 0)
+    wall_px = wall_px or 4 * width_px
+    pad = 4 * max(width_px, 1) + (1.5 * wall_px if wall else 0)
     x0, x1 = int(max(path[:, 0].min() - pad, 0)), int(min(path[:, 0].max() + pad + 1, w))
     y0, y1 = int(max(path[:, 1].min() - pad, 0)), int(min(path[:, 1].max() + pad + 1, h))
     ys, xs = np.mgrid[y0:y1, x0:x1].astype(np.float64)
@@ -506,7 +509,7 @@ def _draw_tube(img: np.ndarray, path: np.ndarray, width_px: float, strength: flo
     sub = img[y0:y1, x0:x1]
     new = sub + strength * line * (1.0 - sub)
     if wall:
-        new = new + wall * smoothstep(0, 1, 1 - d / (4 * width_px)) * (1.0 - new)
+        new = new + wall * smoothstep(0, 1, 1 - d / wall_px) * (1.0 - new)
     out = img.copy()
     out[y0:y1, x0:x1] = new
     return out
@@ -534,7 +537,7 @@ def draw_support_device(img: np.ndarray, lm: Landmarks, rng: np.random.Generator
         xs = np.array([tx + rng.normal(0, 0.004) * w, (tx + cx) / 2 + rng.normal(0, 0.004) * w, cx + rng.normal(0, 0.003) * w])
         ys = np.array([0.0, (tip_y) / 2, tip_y])
         path = catmull_rom(np.stack([xs, ys], 1))
-        out = _draw_tube(img, path, width_px=max(0.9, 0.9 / mm), strength=0.55, wall=0.06)
+        out = _draw_tube(img, path, width_px=max(0.9, 0.9 / mm), strength=0.6, wall=0.14, wall_px=5.0 / mm)
         details["tip_above_carina_cm"] = round(above_cm)
         box = path_box(path, img.shape, 3.5 / mm)
     elif device == "ng":
@@ -553,7 +556,7 @@ def draw_support_device(img: np.ndarray, lm: Landmarks, rng: np.random.Generator
         pts[1:, 0] += rng.normal(0, 0.004, size=len(pts) - 1) * w
         path = catmull_rom(pts)
         path[:, 1] = np.clip(path[:, 1], 0, h - 1)
-        out = _draw_tube(img, path, width_px=max(0.9, 0.8 / mm), strength=0.5, wall=0.04)
+        out = _draw_tube(img, path, width_px=max(0.9, 0.8 / mm), strength=0.6, wall=0.12, wall_px=2.5 / mm)
         box = path_box(path, img.shape, 3 / mm)
     else:  # right internal jugular central venous catheter, tip in the SVC / at the cavoatrial junction
         x1, y1, _, _ = lm.heart
@@ -571,7 +574,7 @@ def draw_support_device(img: np.ndarray, lm: Landmarks, rng: np.random.Generator
         )
         pts[1:, 0] += rng.normal(0, 0.003, size=len(pts) - 1) * w
         path = catmull_rom(pts)
-        out = _draw_tube(img, path, width_px=max(0.8, 0.6 / mm), strength=0.55)
+        out = _draw_tube(img, path, width_px=max(0.9, 1.2 / mm), strength=0.65)
         details["tip"] = tip_pos
         details["side"] = "right"
         box = path_box(path, img.shape, 2.5 / mm)
@@ -618,6 +621,10 @@ def sample_spec(rng: np.random.Generator, normal_prob: float = 0.25) -> list[dic
     return sorted(spec, key=lambda s: (FINDING_TYPES.index(s["type"]), s.get("side") or ""))
 
 
+# A pixel belongs to a finding's mask where drawing it changed the value by more than this (of full scale).
+MASK_CHANGE = 0.015
+
+
 def apply_spec(base: BaseImage, spec: list[dict], rng: np.random.Generator) -> tuple[np.ndarray, list[Finding]]:
     """Draw the findings of `spec` in a fixed order (cardiomegaly first: it moves anatomy; devices last)."""
     img = base.image.copy()
@@ -628,19 +635,21 @@ def apply_spec(base: BaseImage, spec: list[dict], rng: np.random.Generator) -> t
         t = item["type"]
         kw = {k: v for k, v in item.items() if k != "type"}
         if t == "cardiomegaly":
-            img, f = draw_cardiomegaly(img, lm, rng, **kw)
+            new, f = draw_cardiomegaly(img, lm, rng, **kw)
         elif t == "pleural_effusion":
-            img, f = draw_pleural_effusion(img, lm, rng, **kw)
+            new, f = draw_pleural_effusion(img, lm, rng, **kw)
         elif t == "pneumothorax":
-            img, f = draw_pneumothorax(img, lm, rng, **kw)
+            new, f = draw_pneumothorax(img, lm, rng, **kw)
         elif t == "consolidation":
-            img, f = draw_consolidation(img, lm, rng, **kw)
+            new, f = draw_consolidation(img, lm, rng, **kw)
         elif t == "nodule":
-            img, f = draw_nodule(img, lm, rng, **kw)
+            new, f = draw_nodule(img, lm, rng, **kw)
         elif t == "support_device":
-            img, f = draw_support_device(img, lm, rng, **kw)
+            new, f = draw_support_device(img, lm, rng, **kw)
         else:
             raise ValueError(f"unknown finding type {t!r}")
+        f.mask = (np.abs(new - img) > MASK_CHANGE).astype(np.float32)
+        img = new
         findings.append(f)
     return np.clip(img, 0, 1).astype(np.float32), findings
 
@@ -706,7 +715,9 @@ def augment(
         details = dict(fd.details)
         if flip and details.get("side") in ("left", "right"):
             details["side"] = "left" if details["side"] == "right" else "right"
-        new.append(Finding(fd.type, side, [float(x1), float(y1), float(x2 - x1), float(y2 - y1)], details))
+        # The mask goes through the same pre-blur and sampling: a thin tube keeps its (fractional) coverage.
+        mask = None if fd.mask is None else sample(blur(fd.mask, 0.45 * f) if f > 1.5 else fd.mask, xs, ys, fill=0.0)
+        new.append(Finding(fd.type, side, [float(x1), float(y1), float(x2 - x1), float(y2 - y1)], details, mask))
     params = {
         "scale": round(scale, 4),
         "shift": [round(tx / w, 4), round(ty / h, 4)],

@@ -36,7 +36,9 @@ import torch.nn.functional as F
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "model-pack"))
+from finding_map import finding_targets  # noqa: E402
 from make_dataset import ABSENT_LABELS as AUX_LABELS  # noqa: E402  (every finding the generator draws)
+from vision_stage import VisionStage, encode_all, grey_patches  # noqa: E402
 from measure_step import build, decoder_hidden, demo_config  # noqa: E402
 from modelpack.checkpoint import LM_HEAD, TEXT  # noqa: E402
 from modelpack.reference import rope_index  # noqa: E402
@@ -45,7 +47,6 @@ from modelpack import safetensors_io  # noqa: E402
 
 PATCH, TEMPORAL, MERGE = 16, 2, 2
 EMBED = TEXT + "embed_tokens.weight"
-AUX = "aux_head."
 PREPROCESSOR = {
     "image_processor_type": "Qwen2VLImageProcessorFast",
     "patch_size": PATCH,
@@ -91,7 +92,7 @@ def patchify(grey: np.ndarray) -> np.ndarray:
 
 
 class Data:
-    def __init__(self, root: Path, report_weight: float, vocab: int):
+    def __init__(self, root: Path, report_weight: float, vocab: int, holdout: int = 0):
         prep = root / "prepared"
         index = json.loads((prep / "index.json").read_text())
         self.samples = index["samples"]
@@ -108,26 +109,18 @@ class Data:
         self.compact[self.used] = torch.arange(len(self.used))
         # One example per (sample, task); report examples repeated by report_weight (fractional part drawn).
         self.examples: list[tuple[int, int]] = []
-        for si, s in enumerate(self.samples):
+        self.train_images = len(self.samples) - holdout
+        for si, s in enumerate(self.samples[: self.train_images]):
             for ti, t in enumerate(s["tasks"]):
                 self.examples.append((si, ti))
         self.report_weight = report_weight
-        # Where each finding is, per merged image token (the 8 x 8 grid of 32-pixel cells), for the
-        # training-only auxiliary loss: [images, tokens, labels] of 0/1.
+        # Where each finding is, per merged image token (8 x 8 cells), for the training-only vision losses.
         records = {
             r["id"]: r for r in (json.loads(f.read_text()) for f in sorted((root / "samples").glob("*.json")))
         }
-        self.cells = torch.zeros(len(self.samples), 64, len(AUX_LABELS))
-        centres = (torch.arange(8) + 0.5) / 8
-        cy, cx = torch.meshgrid(centres, centres, indexing="ij")
-        cy, cx = cy.reshape(-1), cx.reshape(-1)
-        for si, s in enumerate(self.samples):
-            for f in records[s["id"]]["findings"]:
-                x1, y1, x2, y2 = f["box_xyxy"]
-                # A cell belongs to the box if its centre is inside, or it holds the box's centre (small boxes).
-                inside = (cx >= x1) & (cx <= x2) & (cy >= y1) & (cy <= y2)
-                inside[int(min(7, (y1 + y2) / 2 * 8)) * 8 + int(min(7, (x1 + x2) / 2 * 8))] = True
-                self.cells[si, inside, AUX_LABELS.index(f["label"])] = 1.0
+        targets = [finding_targets(records[s["id"]]["findings"], AUX_LABELS) for s in self.samples]
+        self.cells = torch.from_numpy(np.stack([t[0] for t in targets]))
+        self.cell_boxes = torch.from_numpy(np.stack([t[1] for t in targets]))
 
     def epoch_order(self, rng: np.random.Generator) -> list[tuple[int, int]]:
         ex = list(self.examples)
@@ -157,21 +150,23 @@ class Data:
         for i, q in enumerate(seqs):
             ids[i, : len(q)] = torch.tensor(q)
             target_mask[i, len(q) - answer_lens[i] : len(q)] = True
-        pv = torch.from_numpy(np.concatenate([patchify(self.grey(si)) for si, _ in items]))
-        thw = torch.tensor([[1, self.samples[si]["height"] // PATCH, self.samples[si]["width"] // PATCH] for si, _ in items])
-        return ids, target_mask, pv, thw, self.cells[[si for si, _ in items]]
+        return ids, target_mask, [si for si, _ in items]
+
+    def thw(self, images) -> torch.Tensor:
+        return torch.tensor([[1, self.samples[i]["height"] // PATCH, self.samples[i]["width"] // PATCH] for i in images])
+
+    def pixel_values(self, images) -> tuple[torch.Tensor, torch.Tensor]:
+        """The engine's pixel_values [patches, 1536] and grid of these images."""
+        return torch.from_numpy(np.concatenate([patchify(self.grey(i)) for i in images])), self.thw(images)
+
+    def vision_batch(self, images):
+        """Folded grey patches [patches, 256], grid, and finding_map targets for the vision stage."""
+        pv = torch.from_numpy(np.concatenate([grey_patches(LEVELS, self.grey(i)) for i in images]))
+        return pv, self.thw(images), self.cells[images], self.cell_boxes[images]
 
 
-def forward_loss(config, w, vision, text, data, ids, target_mask, pv, thw, focal_gamma: float = 0.0, aux=None):
-    v = vision(pv, thw)
-    aux_loss = 0.0
-    if aux is not None:
-        # Training only: a linear head on each image token says which findings cover it. It makes the
-        # vision tower see the findings (without it, the small model learned anatomy and priors only);
-        # the head is not part of the exported model.
-        head_w, head_b, cells, weight = aux
-        logits_aux = F.linear(v["image_features"], head_w, head_b)
-        aux_loss = weight * F.binary_cross_entropy_with_logits(logits_aux, cells.reshape(-1, cells.shape[-1]))
+def forward_loss(config, w, text, data, ids, target_mask, v, thw, focal_gamma: float = 0.0):
+    """Answer-token loss given the vision output `v` (image_features [tokens, H], deepstack list)."""
     mask = ids == config.image_token_id
     embeds = text.embed(data.compact[ids]).clone()
     embeds[mask] = v["image_features"]
@@ -186,11 +181,11 @@ def forward_loss(config, w, vision, text, data, ids, target_mask, pv, thw, focal
     unused = config.text.vocab_size - used_logits.shape[1]
     logits = torch.cat([used_logits, torch.full((h.shape[0], 1), math.log(unused))], dim=1)
     if not focal_gamma:
-        return F.cross_entropy(logits, data.compact[ids[target_mask]]) + aux_loss
+        return F.cross_entropy(logits, data.compact[ids[target_mask]])
     # Focal loss: tokens the model already predicts well (the report templates) weigh little, the ones
     # that depend on the image (is the finding there, where) weigh most.
     nll = F.cross_entropy(logits, data.compact[ids[target_mask]], reduction="none")
-    return ((1 - torch.exp(-nll)) ** focal_gamma * nll).mean() + aux_loss
+    return ((1 - torch.exp(-nll)) ** focal_gamma * nll).mean()
 
 
 def full_params(params: dict[str, torch.Tensor], data: Data, vocab: int) -> dict[str, torch.Tensor]:
@@ -228,22 +223,25 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, required=True)
     ap.add_argument("--out", type=Path, required=True)
-    ap.add_argument("--steps", type=int, default=2000)
+    ap.add_argument("--vision-steps", type=int, default=3000, help="stage 1: vision tower and finding-map heads")
+    ap.add_argument("--vision-batch", type=int, default=16)
+    ap.add_argument("--vision-lr", type=float, default=1e-3)
+    ap.add_argument("--steps", type=int, default=2000, help="stage 2: decoder steps (vision frozen)")
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--lr-floor", type=float, default=5e-5)
     ap.add_argument("--warmup", type=int, default=100)
+    ap.add_argument("--holdout", type=int, default=300, help="last images of the set: never trained on, probed")
     ap.add_argument("--rope-theta", type=float, default=10000.0, help="text M-RoPE theta (head_dim 16)")
-    ap.add_argument("--probe-every", type=int, default=250)
+    ap.add_argument("--probe-every", type=int, default=500)
     ap.add_argument("--init-from", type=Path, help="start from this checkpoint's weights (fresh optimiser)")
     ap.add_argument("--focal-gamma", type=float, default=0.0, help="focal loss exponent (0: cross-entropy)")
-    ap.add_argument("--aux-weight", type=float, default=0.0, help="weight of the training-only finding-map loss")
     ap.add_argument("--weight-decay", type=float, default=0.01)
     ap.add_argument("--report-weight", type=float, default=1.5, help="report examples per image (>= 1)")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--hidden", type=int, default=64)
-    ap.add_argument("--log-every", type=int, default=25)
+    ap.add_argument("--log-every", type=int, default=50)
     ap.add_argument("--save-minutes", type=float, default=10.0)
     ap.add_argument("--deadline", help="HH:MM UTC: save and stop if the clock passes it")
     ap.add_argument("--stop-after", type=int, help="save and stop after this step (the schedule still spans --steps)")
@@ -254,6 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     torch.manual_seed(a.seed)
     a.out.mkdir(parents=True, exist_ok=True)
     log = open(a.out / "train.log", "a")
+    started = time.time()
 
     def say(msg: str) -> None:
         print(msg, flush=True)
@@ -263,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
     raw = demo_config(a.hidden)
     raw["text_config"]["rope_parameters"]["rope_theta"] = a.rope_theta
     vocab = raw["text_config"]["vocab_size"]
-    data = Data(a.data, a.report_weight, vocab)
+    data = Data(a.data, a.report_weight, vocab, a.holdout)
     config, params, w, vision, text = build(raw, seed=a.seed)
     with torch.no_grad():
         if a.init_from:
@@ -271,13 +270,50 @@ def main(argv: list[str] | None = None) -> int:
             for k, p in params.items():
                 p.copy_(torch.from_numpy(start[k]))
         params[EMBED] = params[EMBED][data.used].clone().requires_grad_()
-    aux_params = {
-        AUX + "weight": (torch.randn(len(AUX_LABELS), a.hidden) * 0.02).requires_grad_(),
-        AUX + "bias": torch.full((len(AUX_LABELS),), -2.0).requires_grad_(),
-    }
-    opt = torch.optim.AdamW(
-        [*params.values(), *aux_params.values()], lr=a.lr, betas=(0.9, 0.98), weight_decay=a.weight_decay
-    )
+    say(f"start: {json.dumps(vars(a), default=str)}")
+    say(f"{len(data.samples)} images ({a.holdout} held out); examples per epoch ~{len(data.examples)}")
+    say(f"params {sum(p.numel() for p in params.values())}; vocabulary rows trained: {len(data.used)} of {vocab}")
+
+    # Stage 1: the vision tower learns the findings (vision_stage.py), then is frozen.
+    vision_path = a.out / "vision.pt"
+    visual = [k for k in params if k.startswith("model.visual.")]
+    if vision_path.exists():
+        saved = torch.load(vision_path)
+        with torch.no_grad():
+            for k in visual:
+                params[k].copy_(saved[k])
+        say(f"vision tower from {vision_path}")
+    elif a.vision_steps:
+        stage = VisionStage(params, vision, a.hidden, data.cells[: data.train_images], a.seed)
+        held = np.arange(data.train_images, len(data.samples))
+        probe_batches = []
+        for j in range(0, len(held), 50):
+            pv, thw, _, _ = data.vision_batch(held[j : j + 50])
+            probe_batches.append((pv, thw, len(held[j : j + 50]), 64))
+        truth = (data.cells[held].amax(1) > 0).numpy()
+        stage.train(
+            a.vision_steps, data.vision_batch, np.arange(data.train_images), (probe_batches, truth), AUX_LABELS,
+            a.vision_lr, a.vision_batch, a.seed, say, a.log_every, a.probe_every,
+        )
+        stage.finish()
+        torch.save({k: params[k].detach().clone() for k in visual}, vision_path)
+        say(f"vision stage done in {(time.time() - started) / 60:.1f} min")
+    for k in visual:
+        params[k].requires_grad_(False)
+    t_enc = time.time()
+    features, deepstack = encode_all(vision, len(data.samples), data.pixel_values)
+    say(f"encoded {len(data.samples)} images with the frozen tower in {time.time() - t_enc:.0f} s")
+
+    def vision_out(images: list[int], order=None) -> dict:
+        idx = torch.tensor(images if order is None else [images[i] for i in order])
+        return {
+            "image_features": features[idx].reshape(-1, features.shape[-1]),
+            "deepstack": [d[idx].reshape(-1, d.shape[-1]) for d in deepstack],
+        }
+
+    # Stage 2: the decoder learns the reports and grounding answers from the frozen features.
+    trained = [p for k, p in params.items() if k not in visual]
+    opt = torch.optim.AdamW(trained, lr=a.lr, betas=(0.9, 0.98), weight_decay=a.weight_decay)
     step, epoch, pos = 0, 0, 0
     state_path = a.out / "state.pt"
     if state_path.exists():
@@ -285,41 +321,31 @@ def main(argv: list[str] | None = None) -> int:
         with torch.no_grad():
             for k, p in params.items():
                 p.copy_(st["params"][k])
-            for k, p in aux_params.items():
-                p.copy_(st["aux"][k])
         opt.load_state_dict(st["opt"])
         step, epoch, pos = st["step"], st["epoch"], st["pos"]
         torch.set_rng_state(st["torch_rng"])
         say(f"resumed from {state_path} at step {step} (epoch {epoch}, position {pos})")
-    else:
-        say(f"start: {json.dumps(vars(a), default=str)}")
-        say(f"examples per epoch ~{len(data.examples)} from {len(data.samples)} images; params {sum(p.numel() for p in params.values())}")
-        say(f"vocabulary rows trained: {len(data.used)} of {vocab}")
     probe_items = data.epoch_order(np.random.default_rng([a.seed, 10_000]))[:32]
-    probe = data.batch(probe_items)
-    shuffled = torch.from_numpy(np.random.default_rng(a.seed).permutation(len(probe_items)))
+    p_ids, p_mask, p_images = data.batch(probe_items)
+    shuffled = np.random.default_rng(a.seed).permutation(len(probe_items))
 
     def image_use() -> str:
-        ids, tmask, pv, thw, _ = probe
-        per = pv.shape[0] // len(probe_items)  # every probe image has the same patch count
-        pv_shuf = pv.reshape(len(probe_items), per, -1)[shuffled].reshape(pv.shape)
+        thw = data.thw(p_images)
         with torch.no_grad():
-            true = float(forward_loss(config, w, vision, text, data, ids, tmask, pv, thw))
-            shuf = float(forward_loss(config, w, vision, text, data, ids, tmask, pv_shuf, thw))
+            true = float(forward_loss(config, w, text, data, p_ids, p_mask, vision_out(p_images), thw))
+            shuf = float(forward_loss(config, w, text, data, p_ids, p_mask, vision_out(p_images, shuffled), thw))
         return f"probe loss true images {true:.4f} / shuffled {shuf:.4f} (gap {shuf - true:+.4f})"
-    order = data.epoch_order(np.random.default_rng([a.seed, epoch]))
 
+    order = data.epoch_order(np.random.default_rng([a.seed, epoch]))
     deadline = None
     if a.deadline:
         hh, mm = map(int, a.deadline.split(":"))
-        now = dt.datetime.now(dt.timezone.utc)
-        deadline = now.replace(hour=hh, minute=mm, second=0, microsecond=0)
+        deadline = dt.datetime.now(dt.timezone.utc).replace(hour=hh, minute=mm, second=0, microsecond=0)
 
     def save(reason: str) -> None:
         torch.save(
             {
                 "params": {k: p.detach().clone() for k, p in params.items()},
-                "aux": {k: p.detach().clone() for k, p in aux_params.items()},
                 "opt": opt.state_dict(),
                 "step": step,
                 "epoch": epoch,
@@ -331,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         Path(str(state_path) + ".tmp").rename(state_path)
         save_checkpoint(a.out, raw, full_params(params, data, vocab), {"step": step, "seed": a.seed, "data": str(a.data)})
-        say(f"saved step {step} ({reason}) to {a.out / 'checkpoint'}")
+        say(f"saved step {step} ({reason}) to {a.out / 'checkpoint'}; {(time.time() - started) / 60:.1f} min since start")
 
     last_save = time.time()
     t0 = time.time()
@@ -346,13 +372,12 @@ def main(argv: list[str] | None = None) -> int:
         lr = lr_at(step, a.steps, a.lr, a.warmup, a.lr_floor)
         for g in opt.param_groups:
             g["lr"] = lr
-        ids, tmask, pv, thw, cells = data.batch(items)
+        ids, tmask, images = data.batch(items)
         opt.zero_grad(set_to_none=True)
-        aux = (aux_params[AUX + "weight"], aux_params[AUX + "bias"], cells, a.aux_weight) if a.aux_weight else None
-        loss = forward_loss(config, w, vision, text, data, ids, tmask, pv, thw, a.focal_gamma, aux)
+        loss = forward_loss(config, w, text, data, ids, tmask, vision_out(images), data.thw(images), a.focal_gamma)
         loss.backward()
         if a.grad_clip:
-            torch.nn.utils.clip_grad_norm_(list(params.values()), a.grad_clip)
+            torch.nn.utils.clip_grad_norm_(trained, a.grad_clip)
         opt.step()
         step += 1
         window.append(float(loss))
@@ -360,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
             el = time.time() - t0
             say(
                 f"step {step:5d}  loss {np.mean(window):.4f}  lr {lr:.2e}  epoch {epoch}  "
-                f"{el / max(1, len(window)):.2f}s/step  {dt.datetime.now(dt.timezone.utc):%H:%M:%S}"
+                f"{el / max(1, len(window)):.3f}s/step  {dt.datetime.now(dt.timezone.utc):%H:%M:%S}"
             )
             window, t0 = [], time.time()
         if step % a.probe_every == 0:

@@ -131,3 +131,20 @@ def test_augmented_box_still_covers_the_finding(bases):
         ys, xs = np.unravel_index(np.argmax(diff), diff.shape)
         x, y, w, h = new[0].box
         assert x - 1 <= xs <= x + w + 1 and y - 1 <= ys <= y + h + 1, (params, new[0].box, (xs, ys))
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: "-".join(str(v) for v in s.values()))
+def test_mask_marks_the_drawn_pixels_and_follows_a_flip(bases, spec):
+    b = bases["nih_00027426"]
+    img, (f,) = sf.apply_spec(b, [spec], np.random.default_rng(3))
+    changed = np.abs(img - np.clip(b.image, 0, 1)) > sf.MASK_CHANGE
+    assert f.mask is not None and f.mask.any()
+    np.testing.assert_array_equal(f.mask > 0, changed)
+    out, (g,), params = sf.augment(img, [f], np.random.default_rng(0), out_max_side=128, flip_prob=1.0, strength=1.0)
+    assert params["flip"]
+    assert g.mask.shape == out.shape and g.mask.max() > 0
+    # The flipped mask's weight sits on the flipped box's side of the image.
+    cols = g.mask.sum(0)
+    centre = (cols * np.arange(len(cols))).sum() / cols.sum()
+    bx, _, bw, _ = g.box
+    assert bx - 0.25 * bw - 4 <= centre <= bx + 1.25 * bw + 4
