@@ -16,7 +16,11 @@ export async function benchFirstImage(): Promise<Record<string, string>> {
   const dir = mkdtempSync(join(tmpdir(), 'lightbox-bench-study-'));
   copyFileSync(join(ROOT, 'samples/cxr/nema-wg04_RG1_J2KI.dcm'), join(dir, 'a.dcm'));
   copyFileSync(join(ROOT, 'test/fixtures/dicom/nema-wg04_RG1_JLSN.dcm'), join(dir, 'b.dcm'));
-  const bridge = await startBridge({ samplesDir: null });
+  // A chosen role, so that the first-start role dialog does not cover the worklist.
+  const bridge = await startBridge({
+    samplesDir: null,
+    profile: { displayName: 'Bench Reader', role: 'radiologist' },
+  });
   await bridge.library.importPaths([dir]);
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
   const cold: number[] = [];
