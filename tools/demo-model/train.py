@@ -1,8 +1,11 @@
 """Train the demo Qwen3-VL (README.md sizes) from scratch on a pre-tokenised synthetic-findings set, on the CPU.
 
-    /usr/bin/python3 tools/demo-model/make_dataset.py --seed 1 --count 4000 --out /tmp/demo-train --size 256
-    node --import tsx tools/demo-model/prepare_tokens.ts /tmp/demo-train
-    /usr/bin/python3 tools/demo-model/train.py --data /tmp/demo-train --out /tmp/demo-run --steps 2000 --threads 2
+    bash tools/demo-model/reproduce.sh        # data, this script with the committed pack's arguments, export
+
+Two stages. Stage 1 (vision_stage.py, --vision-steps): the vision tower alone learns where each finding is;
+it is saved to OUT/vision.pt, frozen, and every image encoded once (a rerun with OUT/vision.pt present skips
+stage 1). Stage 2 (--steps): the text decoder learns the reports and grounding answers on those features.
+The last --holdout images are never trained on; stage 1 logs their image-level AUC per finding.
 
 Writes OUT/checkpoint/ (Hugging Face layout: config.json, model.safetensors through the repository's
 safetensors_io, preprocessor_config.json with min/max pixels 65,536, generation_config.json) every
