@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import metrics  # noqa: E402
 import report_text  # noqa: E402
 import synth_findings as sf  # noqa: E402
+from finding_map import token_grid  # noqa: E402
 from pngio import encode_png  # noqa: E402
 
 TASKS_FILE = Path(__file__).resolve().parents[1] / "model-pack" / "assets" / "radvlm_tasks.json"
@@ -59,13 +60,13 @@ class BaseCache:
         return self.cache[name]
 
 
-def cell_coverage(mask: np.ndarray, grid: int = 8) -> list[float]:
-    """Share of each cell of a grid x grid split of the image that the finding's drawing changed, row-major:
-    the training-only finding map of train.py (one cell per merged image token at 256 x 256)."""
+def cell_coverage(mask: np.ndarray, rows: int, cols: int) -> list[float]:
+    """Share of each cell of a rows x cols split of the image that the finding's drawing changed, row-major:
+    the training-only finding map of train.py (one cell per merged image token, finding_map.token_grid)."""
     h, w = mask.shape
-    ys = np.linspace(0, h, grid + 1).round().astype(int)
-    xs = np.linspace(0, w, grid + 1).round().astype(int)
-    return [round(float(mask[ys[r] : ys[r + 1], xs[c] : xs[c + 1]].mean()), 3) for r in range(grid) for c in range(grid)]
+    ys = np.linspace(0, h, rows + 1).round().astype(int)
+    xs = np.linspace(0, w, cols + 1).round().astype(int)
+    return [round(float(mask[ys[r] : ys[r + 1], xs[c] : xs[c + 1]].mean()), 3) for r in range(rows) for c in range(cols)]
 
 
 def make_sample(
@@ -88,6 +89,7 @@ def make_sample(
     img, findings = sf.apply_spec(base, spec, rng)
     img, findings, aug = sf.augment(img, findings, rng, out_max_side=size, flip_prob=flip_prob, strength=augment_strength)
     h, w = img.shape
+    rows, cols = token_grid(h, w)
     text = report_text.findings_text(findings, rng)
     p = prompts()
     tasks = [{"task": "report_generation", "prompt": p["report_generation"], "answer": text}]
@@ -107,11 +109,12 @@ def make_sample(
         "base_image": base.name,
         "augmentation": aug,
         "normal": not findings,
+        "token_grid": [rows, cols],
         "findings": [
             {
                 **f.to_json(),
                 "box_xyxy": [round(v, 4) for v in metrics.xywh_to_xyxy(f.box, w, h)],
-                "cells": cell_coverage(f.mask),
+                "cells": cell_coverage(f.mask, rows, cols),
             }
             for f in findings
         ],

@@ -13,9 +13,11 @@ start=$(date +%s)
 stamp() { echo "[$(( ($(date +%s) - start) / 60 )) min $(( ($(date +%s) - start) % 60 )) s] $*"; }
 
 rm -rf "$WORK" && mkdir -p "$WORK"
-stamp "data: 8,000 training images (seed 1) at 256 px, two processes"
+# 288 px: over the 65,536-pixel budget, so smart_resize brings every copy to the grid the app gives the model
+# (square films 8 x 8 tokens, the NEMA film 8 x 7; at 256 px the NEMA copy would round up to 8 x 8).
+stamp "data: 8,000 training images (seed 1) at 288 px, two processes"
 for s in 0 4000; do
-  $PY tools/demo-model/make_dataset.py --seed 1 --count 4000 --start $s --out "$WORK/data" --size 256 --absent 2 >/dev/null &
+  $PY tools/demo-model/make_dataset.py --seed 1 --count 4000 --start $s --out "$WORK/data" --size 288 --absent 2 >/dev/null &
 done
 wait
 node --import tsx tools/demo-model/prepare_tokens.ts "$WORK/data"

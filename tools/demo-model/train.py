@@ -39,7 +39,7 @@ import torch.nn.functional as F
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "model-pack"))
-from finding_map import finding_targets  # noqa: E402
+from finding_map import BOX_SCALE, finding_targets  # noqa: E402
 from make_dataset import ABSENT_LABELS as AUX_LABELS  # noqa: E402  (every finding the generator draws)
 from vision_stage import VisionStage, encode_all, grey_patches  # noqa: E402
 from measure_step import build, decoder_hidden, demo_config  # noqa: E402
@@ -117,13 +117,25 @@ class Data:
             for ti, t in enumerate(s["tasks"]):
                 self.examples.append((si, ti))
         self.report_weight = report_weight
-        # Where each finding is, per merged image token (8 x 8 cells), for the training-only vision losses.
+        # Where each finding is, per merged image token, for the training-only vision losses. Grids differ
+        # (8 x 8 for square films, 8 x 7 for the NEMA film), so targets are flat over all tokens, with offsets.
         records = {
             r["id"]: r for r in (json.loads(f.read_text()) for f in sorted((root / "samples").glob("*.json")))
         }
-        targets = [finding_targets(records[s["id"]]["findings"], AUX_LABELS) for s in self.samples]
-        self.cells = torch.from_numpy(np.stack([t[0] for t in targets]))
-        self.cell_boxes = torch.from_numpy(np.stack([t[1] for t in targets]))
+        self.tokens = [s["height"] * s["width"] // (PATCH * MERGE) ** 2 for s in self.samples]
+        self.token_start = np.concatenate([[0], np.cumsum(self.tokens)])
+        targets = []
+        for s in self.samples:
+            rows, cols = s["height"] // (PATCH * MERGE), s["width"] // (PATCH * MERGE)
+            if records[s["id"]]["token_grid"] != [rows, cols]:  # make_dataset's grid is not the app's resize
+                raise ValueError(f"{s['id']}: token grid {records[s['id']]['token_grid']}, prepared {rows} x {cols}")
+            targets.append(finding_targets(records[s["id"]]["findings"], AUX_LABELS, rows, cols))
+        self.cells = torch.from_numpy(np.concatenate([t[0] for t in targets]))
+        self.cell_boxes = torch.from_numpy(np.concatenate([t[1] for t in targets]))
+
+    def token_index(self, images) -> torch.Tensor:
+        """Rows of the flat per-token arrays (targets, cached features) of these images, in order."""
+        return torch.from_numpy(np.concatenate([np.arange(self.token_start[i], self.token_start[i + 1]) for i in images]))
 
     def epoch_order(self, rng: np.random.Generator) -> list[tuple[int, int]]:
         ex = list(self.examples)
@@ -163,9 +175,11 @@ class Data:
         return torch.from_numpy(np.concatenate([patchify(self.grey(i)) for i in images])), self.thw(images)
 
     def vision_batch(self, images):
-        """Folded grey patches [patches, 256], grid, and finding_map targets for the vision stage."""
+        """Folded grey patches [patches, 256], grid, finding_map targets (flat over the images' tokens) and
+        each image's token count, for the vision stage."""
         pv = torch.from_numpy(np.concatenate([grey_patches(LEVELS, self.grey(i)) for i in images]))
-        return pv, self.thw(images), self.cells[images], self.cell_boxes[images]
+        rows = self.token_index(images)
+        return pv, self.thw(images), self.cells[rows], self.cell_boxes[rows], [self.tokens[i] for i in images]
 
 
 def forward_loss(config, w, text, data, ids, target_mask, v, thw, focal_gamma: float = 0.0):
@@ -287,15 +301,17 @@ def main(argv: list[str] | None = None) -> int:
                 params[k].copy_(saved[k])
         say(f"vision tower from {vision_path}")
     elif a.vision_steps:
-        stage = VisionStage(params, vision, a.hidden, data.cells[: data.train_images], a.seed)
+        train_tokens = int(data.token_start[data.train_images])
+        stage = VisionStage(params, vision, a.hidden, data.cells[:train_tokens], a.seed)
         held = np.arange(data.train_images, len(data.samples))
         probe_batches = []
         for j in range(0, len(held), 50):
-            pv, thw, _, _ = data.vision_batch(held[j : j + 50])
-            probe_batches.append((pv, thw, len(held[j : j + 50]), 64))
-        truth = (data.cells[held].amax(1) > 0).numpy()
+            pv, thw, _, _, counts = data.vision_batch(held[j : j + 50])
+            probe_batches.append((pv, thw, counts))
+        truth = np.stack([data.cells[data.token_index([i])].amax(0).numpy() > 0 for i in held])
+        truth_boxes = data.cell_boxes[data.token_start[held]].numpy() / BOX_SCALE + 0.5
         stage.train(
-            a.vision_steps, data.vision_batch, np.arange(data.train_images), (probe_batches, truth), AUX_LABELS,
+            a.vision_steps, data.vision_batch, np.arange(data.train_images), (probe_batches, truth, truth_boxes), AUX_LABELS,
             a.vision_lr, a.vision_batch, a.seed, say, a.log_every, a.probe_every,
         )
         stage.finish()
@@ -308,11 +324,8 @@ def main(argv: list[str] | None = None) -> int:
     say(f"encoded {len(data.samples)} images with the frozen tower in {time.time() - t_enc:.0f} s")
 
     def vision_out(images: list[int], order=None) -> dict:
-        idx = torch.tensor(images if order is None else [images[i] for i in order])
-        return {
-            "image_features": features[idx].reshape(-1, features.shape[-1]),
-            "deepstack": [d[idx].reshape(-1, d.shape[-1]) for d in deepstack],
-        }
+        idx = data.token_index(images if order is None else [images[i] for i in order])
+        return {"image_features": features[idx], "deepstack": [d[idx] for d in deepstack]}
 
     # Stage 2: the decoder learns the reports and grounding answers from the frozen features.
     trained = [p for k, p in params.items() if k not in visual]

@@ -23,6 +23,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from finding_map import BOX_SCALE
+
 PATCH, MERGE = 16, 2
 PATCH_EMBED = "model.visual.patch_embed.proj.weight"
 COPIES = 3 * 2  # colour channels x temporal frames of one grey patch
@@ -49,6 +51,20 @@ def unfold_patch_embedding(folded: torch.Tensor, shape: tuple[int, ...]) -> torc
     return (folded.detach() / COPIES).repeat(1, COPIES).reshape(shape)
 
 
+def box_iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """IoU of [n, 4] x1y1x2y2 boxes, row by row."""
+    w = np.clip(np.minimum(a[:, 2], b[:, 2]) - np.maximum(a[:, 0], b[:, 0]), 0, None)
+    h = np.clip(np.minimum(a[:, 3], b[:, 3]) - np.maximum(a[:, 1], b[:, 1]), 0, None)
+    area = lambda x: np.clip(x[:, 2] - x[:, 0], 0, None) * np.clip(x[:, 3] - x[:, 1], 0, None)  # noqa: E731
+    return w * h / np.maximum(area(a) + area(b) - w * h, 1e-9)
+
+
+def image_logits(cls: torch.Tensor, counts: list[int]) -> torch.Tensor:
+    """[tokens, labels] token logits -> [images, labels]: a soft maximum over each image's tokens, the mean's
+    log-sum-exp (log count subtracted), so that a film with fewer tokens is not scored lower."""
+    return torch.stack([torch.logsumexp(c, 0) - math.log(len(c)) for c in cls.split(counts)])
+
+
 def auc(y: np.ndarray, s: np.ndarray) -> float:
     pos, neg = s[y == 1], s[y == 0]
     if not len(pos) or not len(neg):
@@ -58,11 +74,11 @@ def auc(y: np.ndarray, s: np.ndarray) -> float:
 
 class VisionStage:
     def __init__(self, params: dict[str, torch.Tensor], vision, hidden: int, present: torch.Tensor, seed: int):
-        """present: the training images' targets [N, tokens, labels], for the positive weights."""
+        """present: the training images' targets [tokens, labels] (all images' tokens), for the positive weights."""
         self.params, self.vision = params, vision
         self.labels = labels = present.shape[-1]
-        pos = present.reshape(-1, labels).sum(0)
-        self.pos_weight = ((present[..., 0].numel() - pos) / pos.clamp(min=1)).clamp(1.0, MAX_POS_WEIGHT)
+        pos = present.sum(0)
+        self.pos_weight = ((present.shape[0] - pos) / pos.clamp(min=1)).clamp(1.0, MAX_POS_WEIGHT)
         self.folded = fold_patch_embedding(params[PATCH_EMBED]).requires_grad_()
         original = vision.w
         vision.w = lambda name: self.folded if name == PATCH_EMBED else original(name)
@@ -82,31 +98,34 @@ class VisionStage:
         box = F.linear(feats, self.heads["box_w"], self.heads["box_b"]).reshape(-1, self.labels, 4)
         return cls, box
 
-    def loss(self, patches, thw, present, boxes) -> tuple[torch.Tensor, dict[str, float]]:
-        """present [B, T, labels], boxes [B, T, labels, 4]; every image of the batch has T tokens."""
-        b, t, n = present.shape
+    def loss(self, patches, thw, present, boxes, counts) -> tuple[torch.Tensor, dict[str, float]]:
+        """present [tokens, labels], boxes [tokens, labels, 4], flat over the batch's images; counts: each
+        image's token count (grids differ with the film's shape)."""
         cls, box = self.token_outputs(patches, thw)
-        cls = cls.reshape(b, t, n)
         token = F.binary_cross_entropy_with_logits(cls, present, pos_weight=self.pos_weight)
-        image = F.binary_cross_entropy_with_logits(torch.logsumexp(cls, 1) - math.log(t), present.amax(1))
-        on = present.reshape(-1, n) > 0
-        reg = F.smooth_l1_loss(box[on], boxes.reshape(-1, n, 4)[on]) if on.any() else cls.sum() * 0
+        image = F.binary_cross_entropy_with_logits(image_logits(cls, counts), torch.stack([p.amax(0) for p in present.split(counts)]))
+        on = present > 0
+        reg = F.smooth_l1_loss(box[on], boxes[on]) if on.any() else cls.sum() * 0
         return token + image + reg, {"token": float(token), "image": float(image), "box": float(reg)}
 
-    def image_scores(self, batches) -> np.ndarray:
+    def image_scores(self, batches) -> tuple[np.ndarray, np.ndarray]:
+        """Per image and label: the presence score [N, labels] and the box [N, labels, 4] (image fractions)
+        regressed at the token that scores that label highest."""
+        scores, picked = [], []
         with torch.no_grad():
-            out = []
-            for patches, thw, b, t in batches:
-                cls, _ = self.token_outputs(patches, thw)
-                out.append((torch.logsumexp(cls.reshape(b, t, -1), 1) - math.log(t)).numpy())
-        return np.concatenate(out)
+            for patches, thw, counts in batches:
+                cls, box = self.token_outputs(patches, thw)
+                scores.append(image_logits(cls, counts).numpy())
+                for c, b in zip(cls.split(counts), box.split(counts)):
+                    picked.append(b[c.argmax(0), torch.arange(self.labels)].numpy())
+        return np.concatenate(scores), np.stack(picked) / BOX_SCALE + 0.5
 
     def train(
         self,
         steps: int,
         batch_fn: Callable[[np.ndarray], tuple],
         train_idx: np.ndarray,
-        probe: tuple[list, np.ndarray],
+        probe: tuple[list, np.ndarray, np.ndarray],
         label_names: tuple[str, ...],
         lr: float,
         batch: int,
@@ -124,8 +143,8 @@ class VisionStage:
             cur = lr * step / warmup if step <= warmup else 0.05 * lr + 0.95 * lr * 0.5 * (1 + math.cos(math.pi * (step - warmup) / max(1, steps - warmup)))
             for g in opt.param_groups:
                 g["lr"] = cur
-            patches, thw, present, boxes = batch_fn(rng.choice(train_idx, batch, replace=False))
-            loss, parts = self.loss(patches, thw, present, boxes)
+            patches, thw, present, boxes, counts = batch_fn(rng.choice(train_idx, batch, replace=False))
+            loss, parts = self.loss(patches, thw, present, boxes, counts)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_([self.folded, *self.trained], 1.0)
@@ -139,10 +158,13 @@ class VisionStage:
                 )
                 window, t0 = [], time.time()
             if step % probe_every == 0 or step == steps:
-                batches, truth = probe
-                s = self.image_scores(batches)
+                batches, truth, truth_boxes = probe
+                s, boxes = self.image_scores(batches)
                 aucs = {name: auc(truth[:, k], s[:, k]) for k, name in enumerate(label_names)}
                 say(f"vision {step:5d}  held-out image AUC " + "  ".join(f"{k} {v:.3f}" for k, v in aucs.items()))
+                ious = {name: float(np.mean(box_iou(boxes[truth[:, k], k], truth_boxes[truth[:, k], k])))
+                        for k, name in enumerate(label_names) if truth[:, k].any()}
+                say(f"vision {step:5d}  held-out box IoU at the top token " + "  ".join(f"{k} {v:.2f}" for k, v in ious.items()))
 
     def finish(self) -> None:
         """Write the folded patch embedding back in the checkpoint layout and freeze the tower."""
@@ -157,13 +179,13 @@ class VisionStage:
 
 def encode_all(vision, images: int, batch_fn: Callable[[np.ndarray], tuple], chunk: int = 64):
     """Every image through the frozen tower once, with the checkpoint's own (unfolded) weights and full
-    pixel_values, as the exported encoder computes it: features [N, T, H] and DeepStack [K, N, T, H]."""
+    pixel_values, as the exported encoder computes it. Flat over all images' tokens, in order (grids differ):
+    features [tokens, H] and DeepStack [K, tokens, H]."""
     feats, deep = [], []
     with torch.no_grad():
         for start in range(0, images, chunk):
-            idx = np.arange(start, min(images, start + chunk))
-            pv, thw = batch_fn(idx)
+            pv, thw = batch_fn(np.arange(start, min(images, start + chunk)))
             v = vision(pv, thw)
-            feats.append(v["image_features"].reshape(len(idx), -1, v["image_features"].shape[-1]))
-            deep.append(torch.stack([d.reshape(len(idx), -1, d.shape[-1]) for d in v["deepstack"]]))
+            feats.append(v["image_features"])
+            deep.append(torch.stack(v["deepstack"]))
     return torch.cat(feats), torch.cat(deep, 1)

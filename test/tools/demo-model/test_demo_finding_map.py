@@ -1,6 +1,7 @@
 """The vision stage's training targets and its folded patch embedding."""
 
 import numpy as np
+import pytest
 import torch
 import torch.nn.functional as F
 
@@ -21,14 +22,37 @@ def test_cell_coverage_is_the_share_of_each_cell():
     mask = np.zeros((256, 256), np.float32)
     mask[0:32, 0:16] = 1  # half of cell 0
     mask[224:256, 224:256] = 1  # all of cell 63
-    cov = cell_coverage(mask)
+    cov = cell_coverage(mask, 8, 8)
     assert cov[0] == 0.5 and cov[63] == 1.0 and sum(cov) == 1.5
+
+
+def test_token_grid_is_the_apps_resize():
+    # The values smart-resize.ts gives at 65,536 pixels (factor 32): square films 8 x 8, the NEMA film (and any
+    # copy of it over the budget, such as the 288 px training copy) 8 x 7. A copy that rounds to the budget or
+    # under it is stretched to 8 x 8, which the app never gives the model.
+    assert fm.token_grid(256, 256) == (8, 8) and fm.token_grid(440, 440) == (8, 8) and fm.token_grid(288, 288) == (8, 8)
+    assert fm.token_grid(1024, 964) == (8, 7) and fm.token_grid(512, 482) == (8, 7) and fm.token_grid(288, 271) == (8, 7)
+    assert fm.token_grid(256, 241) == (8, 8) and fm.token_grid(272, 256) == (8, 8)
+    assert fm.token_grid(100, 300) == (5, 14)  # under the budget: scaled up (ceil), 70 tokens
+
+
+def test_targets_follow_a_grid_of_seven_columns():
+    cov = [0.0] * 56
+    cov[3 * 7 + 6] = 0.5  # row 3, last column
+    f = {"label": "right pleural effusion", "box_xyxy": [0.80, 0.30, 0.99, 0.55], "cells": cov}
+    present, _ = fm.finding_targets([f], ABSENT_LABELS, 8, 7)
+    k = ABSENT_LABELS.index("right pleural effusion")
+    assert present.shape == (56, len(ABSENT_LABELS))
+    # the covered cell and the box centre's cell (x 0.895 -> column 6, y 0.425 -> row 3): the same token
+    assert list(np.flatnonzero(present[:, k])) == [27]
+    with pytest.raises(ValueError, match="8 x 8"):
+        fm.finding_targets([f], ABSENT_LABELS, 8, 8)
 
 
 def test_targets_keep_covered_cells_near_the_box_and_its_centre():
     # Covered cells 0 (far from the box) and 27, 28 (in it); the box centre is in cell 36.
     f = {"label": "cardiomegaly", "box_xyxy": [0.4, 0.4, 0.6, 0.6], "cells": cells(0, 27, 28)}
-    present, boxes = fm.finding_targets([f], ABSENT_LABELS)
+    present, boxes = fm.finding_targets([f], ABSENT_LABELS, 8, 8)
     k = ABSENT_LABELS.index("cardiomegaly")
     assert sorted(np.flatnonzero(present[:, k])) == [27, 28, 36]
     assert present[:, [i for i in range(len(ABSENT_LABELS)) if i != k]].sum() == 0
@@ -39,7 +63,7 @@ def test_targets_keep_covered_cells_near_the_box_and_its_centre():
 
 def test_small_finding_without_coverage_still_marks_its_centre_cell():
     f = {"label": "nodule", "box_xyxy": [0.70, 0.30, 0.74, 0.34], "cells": cells()}
-    present, _ = fm.finding_targets([f], ABSENT_LABELS)
+    present, _ = fm.finding_targets([f], ABSENT_LABELS, 8, 8)
     assert list(np.flatnonzero(present[:, ABSENT_LABELS.index("nodule")])) == [2 * 8 + 5]
 
 

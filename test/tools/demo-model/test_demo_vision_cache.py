@@ -1,0 +1,49 @@
+"""The vision stage and the decoder stage's cached vision outputs take films of different token grids."""
+
+import numpy as np
+import torch
+
+import train
+from measure_step import build, demo_config
+from vision_stage import VisionStage, encode_all, grey_patches
+
+
+def films() -> list[np.ndarray]:
+    rng = np.random.default_rng(3)
+    # a square film (8 x 8 merged tokens) and the NEMA film's shape (8 x 7), as the app resizes them
+    return [rng.integers(0, 256, size=(256, 256), dtype=np.uint8), rng.integers(0, 256, size=(256, 224), dtype=np.uint8)]
+
+
+def pixel_values(images):
+    grey = films()
+    pv = torch.from_numpy(np.concatenate([train.patchify(grey[i]) for i in images]))
+    thw = torch.tensor([[1, grey[i].shape[0] // 16, grey[i].shape[1] // 16] for i in images])
+    return pv, thw
+
+
+def test_encode_all_is_flat_over_ragged_grids():
+    _, params, _, vision, _ = build(demo_config(64), seed=0)
+    features, deepstack = encode_all(vision, 2, pixel_values, chunk=1)
+    assert features.shape == (64 + 56, 64) and deepstack.shape == (3, 120, 64)
+    alone = vision(*pixel_values([1]))
+    torch.testing.assert_close(features[64:], alone["image_features"])
+    torch.testing.assert_close(deepstack[:, 64:], torch.stack(alone["deepstack"]))
+
+
+def test_vision_stage_loss_takes_images_with_different_token_counts():
+    _, params, _, vision, _ = build(demo_config(64), seed=0)
+    labels = 3
+    present = torch.zeros(120, labels)
+    present[10, 0] = 1.0  # first film: label 0 on one token; second film: label 2 on one token
+    present[64 + 5, 2] = 1.0
+    stage = VisionStage(params, vision, 64, present, seed=0)
+    grey = films()
+    patches = torch.from_numpy(np.concatenate([grey_patches(train.LEVELS, g) for g in grey]))
+    thw = torch.tensor([[1, 16, 16], [1, 16, 14]])
+    loss, parts = stage.loss(patches, thw, present, torch.ones(120, labels, 4), [64, 56])
+    loss.backward()
+    assert torch.isfinite(loss) and parts["box"] > 0
+    assert stage.folded.grad is not None and stage.folded.grad.abs().sum() > 0
+    scores, boxes = stage.image_scores([(patches, thw, [64, 56])])
+    assert scores.shape == (2, labels) and boxes.shape == (2, labels, 4)
+
