@@ -39,7 +39,7 @@ import torch.nn.functional as F
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "model-pack"))
-from finding_map import BOX_SCALE, finding_targets  # noqa: E402
+from finding_map import BOX_SCALE, PIXELS, finding_targets  # noqa: E402
 from make_dataset import ABSENT_LABELS as AUX_LABELS  # noqa: E402  (every finding the generator draws)
 from vision_stage import VisionStage, encode_all, grey_patches  # noqa: E402
 from measure_step import build, decoder_hidden, demo_config  # noqa: E402
@@ -57,9 +57,9 @@ PREPROCESSOR = {
     "merge_size": MERGE,
     "image_mean": [0.5, 0.5, 0.5],
     "image_std": [0.5, 0.5, 0.5],
-    "min_pixels": 65536,
-    "max_pixels": 65536,
-    "size": {"shortest_edge": 65536, "longest_edge": 65536},
+    "min_pixels": PIXELS,
+    "max_pixels": PIXELS,
+    "size": {"shortest_edge": PIXELS, "longest_edge": PIXELS},
     "do_resize": True,
     "resample": 3,
     "do_rescale": True,

@@ -46,4 +46,3 @@ def test_vision_stage_loss_takes_images_with_different_token_counts():
     assert stage.folded.grad is not None and stage.folded.grad.abs().sum() > 0
     scores, boxes = stage.image_scores([(patches, thw, [64, 56])])
     assert scores.shape == (2, labels) and boxes.shape == (2, labels, 4)
-
