@@ -23,4 +23,9 @@ await Promise.all([
     entryPoints: ['src/main/services/inference/inference-worker.ts'],
     outfile: 'dist/main/inference-worker.cjs',
   }),
+  build({
+    ...common,
+    entryPoints: ['src/main/services/dicom/pixels/render-thread.ts'],
+    outfile: 'dist/main/render-thread.cjs',
+  }),
 ]);

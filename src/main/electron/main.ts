@@ -9,6 +9,7 @@ import { createHandlers } from '../ipc/handlers';
 import { log } from '../log';
 import { DATABASE_FILE, MODEL_HASHES_FILE, siteConfigFile } from '../paths';
 import { serveAppRequest } from '../protocol/serve-app-request';
+import { RenderThread } from '../services/dicom/pixels';
 import { createInferenceHost } from '../services/inference/inference-host';
 import { Library } from '../services/library';
 import { ProfileStore } from '../services/profile/profile-store';
@@ -62,6 +63,8 @@ async function start(): Promise<void> {
   const inference = createInferenceHost(
     utilityInference(join(app.getAppPath(), 'dist', 'main', 'inference-worker.cjs')),
   );
+  // Export images render in a worker thread (Electron reads worker scripts from the asar since v18).
+  const renderThread = new RenderThread(join(app.getAppPath(), 'dist', 'main', 'render-thread.cjs'));
   const emit = <E extends EventChannel>(channel: E, payload: EventOf<E>): void => {
     for (const w of BrowserWindow.getAllWindows()) w.webContents.send(channel, payload);
   };
@@ -98,6 +101,7 @@ async function start(): Promise<void> {
           title: 'Export feedback records to folder',
         })
       )?.[0] ?? null,
+    renderPng: renderThread.render,
   });
   for (const channel of Object.keys(invokeChannels)) {
     ipcMain.handle(channel, (event, args: unknown) =>
@@ -122,6 +126,7 @@ async function start(): Promise<void> {
   });
   app.on('will-quit', () => {
     void inference.dispose();
+    void renderThread.close();
     library.close();
   });
 }

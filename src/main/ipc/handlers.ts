@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { EventChannel, EventOf, InvokeChannel, ResultOf } from '../../shared/ipc-contract';
 import { invokeChannels } from '../../shared/ipc-contract';
 import type { z } from 'zod';
+import type { RenderPng } from '../services/dicom/pixels';
 import { exportFeedback } from '../services/feedback/export/export-feedback';
 import { qualityCsv, qualitySummary } from '../services/feedback/quality/model-quality';
 import { DraftService, type DraftServiceOptions } from '../services/inference/draft-service';
@@ -28,6 +29,8 @@ export type HandlerDeps = {
   profile: ProfileStore;
   /** Shows the platform's folder dialog for an export; resolves null when the user cancels. */
   pickExportDir: () => Promise<string | null>;
+  /** Renders an export's images (the app: its render thread); default: in the main process. */
+  renderPng?: RenderPng;
 };
 
 export function createHandlers(deps: HandlerDeps): Handlers {
@@ -90,7 +93,14 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       // A new folder in the one chosen, so exporting twice to the same place never mixes two exports.
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
       const outDir = join(parent, `lightbox-${format}-${stamp}`);
-      return exportFeedback(library, { outDir, format, since, modelId, toolVersion: deps.version });
+      return exportFeedback(library, {
+        outDir,
+        format,
+        since,
+        modelId,
+        toolVersion: deps.version,
+        ...(deps.renderPng ? { render: deps.renderPng } : {}),
+      });
     },
     'quality:summary': () => qualitySummary(library.feedback.list()),
     'quality:csv': () => qualityCsv(qualitySummary(library.feedback.list())),

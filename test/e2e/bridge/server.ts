@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createHandlers } from '../../../src/main/ipc/handlers';
+import { RenderThread } from '../../../src/main/services/dicom/pixels';
 import { dispatch } from '../../../src/main/ipc/dispatch';
 import { serveAppRequest } from '../../../src/main/protocol/serve-app-request';
 import type { DraftLimits } from '../../../src/main/services/inference/draft-service';
@@ -44,6 +45,8 @@ export type Bridge = { url: string; library: Library; close(): Promise<void> };
 
 /** The inference worker from its TypeScript source, as a Node child process (the app's is a utility process). */
 const INFERENCE_WORKER = join(ROOT, 'src/main/services/inference/inference-worker.ts');
+/** Export images render in a worker thread, as in the app. */
+const RENDER_THREAD = join(ROOT, 'src/main/services/dicom/pixels/render-thread.ts');
 
 async function clientScript(dropDir: string | null): Promise<string> {
   const out = await build({
@@ -90,6 +93,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
   const listeners = new Set<ServerResponse>();
   let origin = '';
   const inference = createInferenceHost(forkInference(INFERENCE_WORKER));
+  const renderThread = new RenderThread(RENDER_THREAD);
 
   const handlers = createHandlers({
     library,
@@ -111,6 +115,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     },
     profile,
     pickExportDir: async () => options.exportDir ?? null,
+    renderPng: renderThread.render,
   });
 
   const server = createServer(async (req, res) => {
@@ -160,6 +165,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       await inference.dispose();
+      await renderThread.close();
       library.close();
     },
   };

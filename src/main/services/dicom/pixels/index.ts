@@ -8,3 +8,5 @@ export { renderGrayscale, windowFunction, type Rendition, type RenditionInfo } f
 export { parseWindowOption, type WindowRequest } from './window-option';
 export { encodeGrayPng } from './png';
 export { renderDicom, renderFile, type FileRendition, type RenderOptions } from './render-file';
+export { renderPng, type PngRendition, type RenderPng } from './render-png';
+export { RenderThread } from './render-thread-client';

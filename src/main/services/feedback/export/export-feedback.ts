@@ -1,11 +1,13 @@
 // Exports feedback records as training data in one of four layouts (TRL DPO, TRL KTO, verl GRPO,
 // plain JSONL), de-identified (see ../deidentify and prepare-record.ts), with their model-input images
 // and a manifest. Everything is written into a hidden sibling folder renamed into place at the end;
-// any failure removes it and says what went wrong. Records are prepared one at a time, yielding to the
-// event loop in between, because in the app this runs in the main process.
+// any failure removes it and says what went wrong. The app renders the images in a worker thread (the
+// `render` option) and yields to the event loop between records, because the export itself runs in its
+// main process.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ExportFormat, ExportSummary } from '../../../../shared/feedback';
+import { renderPng, type RenderPng } from '../../dicom/pixels';
 import { UserError, type Library } from '../../library';
 import { ExportFolder, exportError, type AppendFile } from './export-folder';
 import { buildManifest, MANIFEST_FILE } from './manifest';
@@ -21,6 +23,8 @@ export type ExportOptions = {
   modelId?: string;
   /** Written into the manifest; default: the version in Lightbox's package.json. */
   toolVersion?: string;
+  /** Renders a record's image to PNG; default: in this thread. */
+  render?: RenderPng;
 };
 
 export const DATA_FILES: Record<ExportFormat, string> = {
@@ -107,7 +111,7 @@ export async function exportFeedback(library: Library, options: ExportOptions): 
         excluded.push(await readerExclusion(library, entry));
         continue;
       }
-      const prepared = await prepareRecord(library, entry, secret);
+      const prepared = await prepareRecord(library, entry, secret, options.render ?? renderPng);
       if ('reason' in prepared) {
         excluded.push(prepared);
         continue;

@@ -6,7 +6,7 @@
 // export stays complete in what it holds and says what it left out (one moved file should not block an
 // export of thousands of records). A header that cannot be de-identified stops the export instead.
 import type { FeedbackRecord } from '../../../../shared/feedback';
-import { encodeGrayPng, renderDicom, type FileRendition } from '../../dicom/pixels';
+import type { PngRendition, RenderPng } from '../../dicom/pixels';
 import { UserError, type Library } from '../../library';
 import type { StoredRecord } from '../../store/feedback-repository';
 import { deidentifyHeader } from '../deidentify/deidentify-header';
@@ -87,6 +87,7 @@ export async function prepareRecord(
   library: Library,
   stored: StoredRecord,
   secret: string,
+  render: RenderPng,
 ): Promise<PreparedRecord | Exclusion> {
   const { record, instanceId } = stored;
   const exclude = (reason: string): Exclusion => ({ recordId: record.recordId, reason });
@@ -102,9 +103,9 @@ export async function prepareRecord(
   const burnedIn = burnedInReason(dataset);
   if (burnedIn && !library.feedback.isConfirmedClean(instanceId)) return exclude(burnedIn);
 
-  let rendition: FileRendition;
+  let rendition: PngRendition;
   try {
-    rendition = await renderDicom(bytes, {
+    rendition = await render(bytes, {
       frame: record.image.rendition.frameIndex,
       window: { kind: 'auto' },
     });
@@ -131,7 +132,7 @@ export async function prepareRecord(
   return {
     record: deidentifyRecord(record, masker, shiftDays),
     image: `images/${record.recordId}.png`,
-    png: encodeGrayPng(rendition.pixels, columns, rows),
+    png: rendition.png,
     header,
   };
 }

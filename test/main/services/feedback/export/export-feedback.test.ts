@@ -10,10 +10,10 @@ import { PNG } from 'pngjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { feedbackRecordSchema, type FeedbackRecord } from '../../../../../src/shared/feedback';
 import { parseDicom } from '../../../../../src/main/services/dicom/parse-dataset';
-import { renderFile } from '../../../../../src/main/services/dicom/pixels';
+import { renderFile, RenderThread } from '../../../../../src/main/services/dicom/pixels';
 import { exportFeedback } from '../../../../../src/main/services/feedback/export/export-feedback';
 import { UserError, type Library } from '../../../../../src/main/services/library';
-import { SAMPLES } from '../../../../helpers/paths';
+import { ROOT, SAMPLES } from '../../../../helpers/paths';
 import { useTempDirs } from '../../../../helpers/temp-dir';
 import {
   importFile,
@@ -299,6 +299,38 @@ describe('exportFeedback', () => {
     expect(info.inverted).toBe(true);
     expect([png.width, png.height]).toEqual([440, 440]);
     expect(Uint8Array.from({ length: pixels.length }, (_, i) => png.data[4 * i]!)).toEqual(pixels);
+  });
+
+  it('renders in a worker thread, as the app does, the same files as in the calling thread', async () => {
+    const { library, dir } = await setup();
+    const bytes = readFileSync(join(SAMPLES, 'cxr/barre_CR-MONO1-10-chest.dcm'));
+    const image = await importFile(
+      library,
+      join(dir, 'barre.dcm'),
+      bytes,
+      parseDicom(bytes).dataSet.string('x00080018')!,
+    );
+    library.feedback.confirmClean(image.instanceId, true, 'r-0123456789abcdef', '2025-03-01T00:00:00.000Z');
+    const record = await insertRecord(library, image);
+    const thread = new RenderThread(join(ROOT, 'src/main/services/dicom/pixels/render-thread.ts'));
+    let threadRenders = 0;
+    try {
+      await exportFeedback(library, { outDir: join(dir, 'here'), format: 'jsonl' });
+      const summary = await exportFeedback(library, {
+        outDir: join(dir, 'there'),
+        format: 'jsonl',
+        render: (b, o) => {
+          threadRenders++;
+          return thread.render(b, o);
+        },
+      });
+      expect(summary).toMatchObject({ records: 1, images: 1, excluded: [] });
+      expect(threadRenders).toBe(1);
+    } finally {
+      await thread.close();
+    }
+    for (const file of ['records.jsonl', `images/${record.recordId}.png`])
+      expect(sha256(join(dir, 'there', file)), file).toBe(sha256(join(dir, 'here', file)));
   });
 
   it('keeps a reading without a draft in jsonl; the training layouts have no prompt for it', async () => {
