@@ -62,6 +62,9 @@ const fromStored = (r: Stored): ReadingRow => ({
   updatedAt: r.updated_at,
 });
 
+/** A row's named statement parameters: its fields, with the JSON columns serialised. */
+const toStored = (r: ReadingRow) => ({ ...r, base: JSON.stringify(r.base), state: JSON.stringify(r.state) });
+
 export class ReadingRepository {
   constructor(private readonly db: Db) {}
 
@@ -78,49 +81,22 @@ export class ReadingRepository {
       .prepare(
         `INSERT INTO readings (study_ref, version, parent_version, status, revision, draft_ref, instance_ref,
            base_json, state_json, cursor, signed_by, signed_at, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (@studyId, @version, @parentVersion, @status, @revision, @draftId, @instanceId,
+           @base, @state, @cursor, @signedBy, @signedAt, @createdAt, @updatedAt)`,
       )
-      .run(
-        r.studyId,
-        r.version,
-        r.parentVersion,
-        r.status,
-        r.revision,
-        r.draftId,
-        r.instanceId,
-        JSON.stringify(r.base),
-        JSON.stringify(r.state),
-        r.cursor,
-        r.signedBy,
-        r.signedAt,
-        r.createdAt,
-        r.updatedAt,
-      );
+      .run(toStored(r));
   }
 
   /** Everything but the key and creation time. */
   update(r: ReadingRow): void {
     this.db
       .prepare(
-        `UPDATE readings SET parent_version = ?, status = ?, revision = ?, draft_ref = ?, instance_ref = ?,
-           base_json = ?, state_json = ?, cursor = ?, signed_by = ?, signed_at = ?, updated_at = ?
-         WHERE study_ref = ? AND version = ?`,
+        `UPDATE readings SET parent_version = @parentVersion, status = @status, revision = @revision,
+           draft_ref = @draftId, instance_ref = @instanceId, base_json = @base, state_json = @state,
+           cursor = @cursor, signed_by = @signedBy, signed_at = @signedAt, updated_at = @updatedAt
+         WHERE study_ref = @studyId AND version = @version`,
       )
-      .run(
-        r.parentVersion,
-        r.status,
-        r.revision,
-        r.draftId,
-        r.instanceId,
-        JSON.stringify(r.base),
-        JSON.stringify(r.state),
-        r.cursor,
-        r.signedBy,
-        r.signedAt,
-        r.updatedAt,
-        r.studyId,
-        r.version,
-      );
+      .run(toStored(r));
   }
 
   insertEdit(
