@@ -101,9 +101,15 @@ function main(): void {
     if ((i + 1) % 500 === 0) console.log(`${i + 1}/${names.length}`);
   }
   closeSync(fd);
+  // The ids of "0".."9", one token each in Qwen's vocabulary: train.py weights grounding answers' digits.
+  const digitIds = [...'0123456789'].map((d) => {
+    const ids = tok.encode(d);
+    if (ids.length !== 1) throw new Error(`digit ${d} is ${ids.length} tokens`);
+    return ids[0];
+  });
   writeFileSync(
     join(out, 'index.json'),
-    JSON.stringify({ count: index.length, im_end: imEnd, samples: index }),
+    JSON.stringify({ count: index.length, im_end: imEnd, digit_ids: digitIds, samples: index }),
   );
   console.log(`wrote ${index.length} samples, ${offset} pixel bytes to ${out}`);
 }

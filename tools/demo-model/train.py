@@ -16,8 +16,10 @@ unmodified) with trainable weights under the checkpoint's tensor names; the tied
 applied only at answer positions (loss on answer tokens, <|im_end|> included). Only the rows of the token
 ids the data set uses are trained; every other row of the tied table stays zero, so its logit is exactly 0 and
 the full-vocabulary softmax is computed exactly as the used logits plus one constant log(unused count).
-Every --probe-every steps the loss on a fixed batch is logged with the true images and with the images
-shuffled within the batch: the gap shows whether the model reads the image. Deterministic: data order
+--coord-weight weighs the digits of grounding answers in the loss (`answer_weights`); --bucket batches
+examples of similar length (`length_buckets`). Every --probe-every steps the loss on a fixed batch is logged
+with the true images and with the images shuffled within the batch: the gap shows whether the model reads
+the image. Deterministic: data order
 and initialisation come from --seed; the same command on the same machine gives the same weights.
 --deadline HH:MM (UTC) stops early, saving, if the wall clock passes it (noted in the log).
 """
@@ -94,6 +96,26 @@ def patchify(grey: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(x.reshape(gh * gw, 3 * TEMPORAL * PATCH * PATCH))
 
 
+def length_buckets(lengths: list[int], batch: int, bucket: int, rng: np.random.Generator) -> list[int]:
+    """An order of the examples (indices into `lengths`, already shuffled) whose consecutive batches hold
+    similar lengths: sorted within windows of `bucket`, cut into whole batches (a window's remainder is
+    dropped), batches shuffled. A random batch of 8 pads to its longest sequence (13 % padding here);
+    bucketed by 256, under 1 %, and a decoder step is about 15 % shorter."""
+    batches = []
+    for i in range(0, len(lengths), bucket):
+        window = sorted(range(i, min(i + bucket, len(lengths))), key=lambda k: lengths[k])
+        batches += [window[j : j + batch] for j in range(0, len(window) - batch + 1, batch)]
+    return [k for b in rng.permutation(len(batches)) for k in batches[b]]
+
+
+def answer_weights(ids: torch.Tensor, target_mask: torch.Tensor, grounding: list[bool], digit_ids: torch.Tensor, weight: float) -> torch.Tensor:
+    """Loss weight of each answer token (flat, in target_mask order): `weight` for the digits of grounding
+    answers, 1 otherwise. The coordinates' digits decide the box, and in a plain mean they are a few of many
+    answer tokens; digits in reports ("3 cm above the carina") keep weight 1."""
+    digit = torch.isin(ids, digit_ids) & torch.tensor(grounding)[:, None]
+    return torch.where(digit, weight, 1.0)[target_mask]
+
+
 class Data:
     def __init__(self, root: Path, report_weight: float, vocab: int, holdout: int = 0):
         prep = root / "prepared"
@@ -101,6 +123,7 @@ class Data:
         self.samples = index["samples"]
         self.pixels = np.fromfile(prep / "pixels.u8", dtype=np.uint8)
         self.im_end = index["im_end"]
+        self.digit_ids = torch.tensor(index["digit_ids"])
         used = {self.im_end, *GENERATION["eos_token_id"]}
         for s in self.samples:
             for t in s["tasks"]:
@@ -137,7 +160,7 @@ class Data:
         """Rows of the flat per-token arrays (targets, cached features) of these images, in order."""
         return torch.from_numpy(np.concatenate([np.arange(self.token_start[i], self.token_start[i + 1]) for i in images]))
 
-    def epoch_order(self, rng: np.random.Generator) -> list[tuple[int, int]]:
+    def epoch_order(self, rng: np.random.Generator, batch: int = 1, bucket: int = 0) -> list[tuple[int, int]]:
         ex = list(self.examples)
         extra = [e for e in self.examples if self.samples[e[0]]["tasks"][e[1]]["task"] == "report_generation"]
         w = self.report_weight - 1.0
@@ -146,26 +169,32 @@ class Data:
             ex += take
             w -= 1.0
         perm = rng.permutation(len(ex))
-        return [ex[i] for i in perm]
+        ex = [ex[i] for i in perm]
+        if not bucket:
+            return ex
+        lengths = [len(self.samples[si]["tasks"][ti]["prompt"]) + len(self.samples[si]["tasks"][ti]["answer"]) for si, ti in ex]
+        return [ex[i] for i in length_buckets(lengths, batch, bucket, rng)]
 
     def grey(self, si: int) -> np.ndarray:
         s = self.samples[si]
         n = s["height"] * s["width"]
         return self.pixels[s["offset"] : s["offset"] + n].reshape(s["height"], s["width"])
 
-    def batch(self, items: list[tuple[int, int]]):
-        seqs, answer_lens = [], []
+    def batch(self, items: list[tuple[int, int]], coord_weight: float = 1.0):
+        seqs, answer_lens, grounding = [], [], []
         for si, ti in items:
             t = self.samples[si]["tasks"][ti]
             seqs.append(t["prompt"] + t["answer"])
             answer_lens.append(len(t["answer"]))
+            grounding.append(t["task"] != "report_generation")
         s = max(len(q) for q in seqs)
         ids = torch.full((len(seqs), s), self.im_end, dtype=torch.long)
         target_mask = torch.zeros((len(seqs), s), dtype=torch.bool)
         for i, q in enumerate(seqs):
             ids[i, : len(q)] = torch.tensor(q)
             target_mask[i, len(q) - answer_lens[i] : len(q)] = True
-        return ids, target_mask, [si for si, _ in items]
+        weights = None if coord_weight == 1.0 else answer_weights(ids, target_mask, grounding, self.digit_ids, coord_weight)
+        return ids, target_mask, [si for si, _ in items], weights
 
     def thw(self, images) -> torch.Tensor:
         return torch.tensor([[1, self.samples[i]["height"] // PATCH, self.samples[i]["width"] // PATCH] for i in images])
@@ -182,7 +211,7 @@ class Data:
         return pv, self.thw(images), self.cells[rows], self.cell_boxes[rows], [self.tokens[i] for i in images]
 
 
-def forward_loss(config, w, text, data, ids, target_mask, v, thw, focal_gamma: float = 0.0):
+def forward_loss(config, w, text, data, ids, target_mask, v, thw, focal_gamma: float = 0.0, weights=None):
     """Answer-token loss given the vision output `v` (image_features [tokens, H], deepstack list)."""
     mask = ids == config.image_token_id
     embeds = text.embed(data.compact[ids]).clone()
@@ -197,12 +226,14 @@ def forward_loss(config, w, text, data, ids, target_mask, v, thw, focal_gamma: f
     # The unused rows are zero: their logits are 0, and together they add log(count) to the partition.
     unused = config.text.vocab_size - used_logits.shape[1]
     logits = torch.cat([used_logits, torch.full((h.shape[0], 1), math.log(unused))], dim=1)
-    if not focal_gamma:
+    if not focal_gamma and weights is None:
         return F.cross_entropy(logits, data.compact[ids[target_mask]])
-    # Focal loss: tokens the model already predicts well (the report templates) weigh little, the ones
-    # that depend on the image (is the finding there, where) weigh most.
     nll = F.cross_entropy(logits, data.compact[ids[target_mask]], reduction="none")
-    return ((1 - torch.exp(-nll)) ** focal_gamma * nll).mean()
+    if focal_gamma:
+        # Focal loss: tokens the model already predicts well (the report templates) weigh little, the ones
+        # that depend on the image (is the finding there, where) weigh most.
+        nll = (1 - torch.exp(-nll)) ** focal_gamma * nll
+    return nll.mean() if weights is None else (weights * nll).sum() / weights.sum()
 
 
 def full_params(params: dict[str, torch.Tensor], data: Data, vocab: int) -> dict[str, torch.Tensor]:
@@ -243,6 +274,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--vision-steps", type=int, default=3000, help="stage 1: vision tower and finding-map heads")
     ap.add_argument("--vision-batch", type=int, default=16)
     ap.add_argument("--vision-lr", type=float, default=1e-3)
+    ap.add_argument("--coord-weight", type=float, default=1.0, help="loss weight of grounding answers' digit tokens")
+    ap.add_argument("--bucket", type=int, default=0, help="batch examples of similar length within windows of this many")
     ap.add_argument("--steps", type=int, default=2000, help="stage 2: decoder steps (vision frozen)")
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--lr", type=float, default=1e-3)
@@ -342,7 +375,7 @@ def main(argv: list[str] | None = None) -> int:
         torch.set_rng_state(st["torch_rng"])
         say(f"resumed from {state_path} at step {step} (epoch {epoch}, position {pos})")
     probe_items = data.epoch_order(np.random.default_rng([a.seed, 10_000]))[:32]
-    p_ids, p_mask, p_images = data.batch(probe_items)
+    p_ids, p_mask, p_images, _ = data.batch(probe_items)
     shuffled = np.random.default_rng(a.seed).permutation(len(probe_items))
 
     def image_use() -> str:
@@ -352,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
             shuf = float(forward_loss(config, w, text, data, p_ids, p_mask, vision_out(p_images, shuffled), thw))
         return f"probe loss true images {true:.4f} / shuffled {shuf:.4f} (gap {shuf - true:+.4f})"
 
-    order = data.epoch_order(np.random.default_rng([a.seed, epoch]))
+    order = data.epoch_order(np.random.default_rng([a.seed, epoch]), a.batch, a.bucket)
     deadline = None
     if a.deadline:
         hh, mm = map(int, a.deadline.split(":"))
@@ -381,16 +414,16 @@ def main(argv: list[str] | None = None) -> int:
     while step < a.steps:
         if pos + a.batch > len(order):
             epoch, pos = epoch + 1, 0
-            order = data.epoch_order(np.random.default_rng([a.seed, epoch]))
+            order = data.epoch_order(np.random.default_rng([a.seed, epoch]), a.batch, a.bucket)
             say(f"epoch {epoch}")
         items = order[pos : pos + a.batch]
         pos += a.batch
         lr = lr_at(step, a.steps, a.lr, a.warmup, a.lr_floor)
         for g in opt.param_groups:
             g["lr"] = lr
-        ids, tmask, images = data.batch(items)
+        ids, tmask, images, cw = data.batch(items, a.coord_weight)
         opt.zero_grad(set_to_none=True)
-        loss = forward_loss(config, w, text, data, ids, tmask, vision_out(images), data.thw(images), a.focal_gamma)
+        loss = forward_loss(config, w, text, data, ids, tmask, vision_out(images), data.thw(images), a.focal_gamma, cw)
         loss.backward()
         if a.grad_clip:
             torch.nn.utils.clip_grad_norm_(trained, a.grad_clip)

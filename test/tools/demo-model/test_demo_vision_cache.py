@@ -5,7 +5,7 @@ import torch
 
 import train
 from measure_step import build, demo_config
-from vision_stage import VisionStage, encode_all, grey_patches
+from vision_stage import VisionStage, balanced_box_loss, encode_all, grey_patches
 
 
 def films() -> list[np.ndarray]:
@@ -46,3 +46,16 @@ def test_vision_stage_loss_takes_images_with_different_token_counts():
     assert stage.folded.grad is not None and stage.folded.grad.abs().sum() > 0
     scores, boxes = stage.image_scores([(patches, thw, [64, 56])])
     assert scores.shape == (2, labels) and boxes.shape == (2, labels, 4)
+
+
+def test_box_loss_weighs_each_label_equally_whatever_its_token_count():
+    def loss(big_tokens: int) -> float:
+        box, target = torch.zeros(30, 2, 4), torch.zeros(30, 2, 4)
+        on = torch.zeros(30, 2, dtype=torch.bool)
+        on[0, 0] = True  # label 0 (a nodule): one token, its box 0.5 off on every side
+        box[0, 0] = 0.5
+        on[1 : 1 + big_tokens, 1] = True  # label 1 (an enlarged heart): exact on all its tokens
+        return float(balanced_box_loss(box, target, on))
+
+    # smooth L1 at 0.5 with beta 0.1 is 0.45; the mean over two labels halves it, whatever label 1's count
+    assert abs(loss(20) - 0.225) < 1e-6 and abs(loss(5) - 0.225) < 1e-6
