@@ -4,8 +4,8 @@ Why a separate stage: trained only through the report and grounding tokens, the 
 position but not the findings (README.md, "Diagnosis"), and a vision step costs most of a joint step. Here the
 tower and two training-only linear heads on its merged tokens learn finding_map.py's targets: per token, which
 findings cover it (binary cross-entropy, positives weighted up because they are rare) and that finding's
-box in image coordinates (smooth L1 on the positive tokens, balanced across labels); per image, whether each finding is present (the tokens' log-sum-exp). The
-heads are not exported. Afterwards the tower is frozen and every training image is encoded once
+box in image coordinates (smooth L1 on the positive tokens, balanced across labels); per image, whether each
+finding is present (the tokens' log-sum-exp). The heads are not exported. Afterwards the tower is frozen and every training image is encoded once
 (`encode_all`), so the decoder stage costs only decoder steps.
 
 Training inputs are 8-bit grey, so the three colour channels and two frames of each 16 x 16 patch carry the same
@@ -62,9 +62,9 @@ def box_iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def balanced_box_loss(box: torch.Tensor, target: torch.Tensor, on: torch.Tensor) -> torch.Tensor:
     """box, target [tokens, labels, 4], on [tokens, labels] (some true): each label's mean over its positive
-    tokens, then the mean over the labels present, so a nodule's one token weighs as much as an enlarged heart's twenty (a plain
-    mean over positives left the small findings' boxes at IoU 0.13). Nearly L1 (beta 0.1 in scaled units is 0.025
-    of the image), so errors of a few pixels still pull."""
+    tokens, then the mean over the labels present, so a nodule's one token weighs as much as an enlarged
+    heart's twenty (a plain mean over positives left the nodule's box at IoU 0.13). Nearly L1 (beta 0.1 in
+    scaled units is 0.025 of the image), so errors of a few pixels still pull."""
     per = F.smooth_l1_loss(box, target, reduction="none", beta=BOX_BETA).mean(-1)
     n = on.sum(0)
     has = n > 0
