@@ -5,8 +5,8 @@ position but not the findings (README.md, "Diagnosis"), and a vision step costs 
 tower and two training-only linear heads on its merged tokens learn finding_map.py's targets: per token, which
 findings cover it (binary cross-entropy, positives weighted up because they are rare) and that finding's
 box in image coordinates (smooth L1 on the positive tokens, balanced across labels); per image, whether each
-finding is present (the tokens' log-sum-exp). The heads are not exported. Afterwards the tower is frozen and every training image is encoded once
-(`encode_all`), so the decoder stage costs only decoder steps.
+finding is present (the tokens' log-sum-exp). The heads are not exported. Afterwards the tower is frozen and
+every training image is encoded once (`encode_all`), so the decoder stage costs only decoder steps.
 
 Training inputs are 8-bit grey, so the three colour channels and two frames of each 16 x 16 patch carry the same
 256 values: the patch embedding is trained folded to [hidden, 256] (the same function, six times fewer
