@@ -53,6 +53,9 @@ export const findingSchema = z.object({
 });
 export type Finding = z.infer<typeof findingSchema>;
 
+/** Drafts stored before coordinates were decoded by their median read as 'tokens', which they were. */
+export const coordinateDecodingSchema = z.enum(['tokens', 'median']);
+
 export const samplingSchema = z.object({
   temperature: z.number().positive(),
   topP: z.number().gt(0).lte(1),
@@ -113,6 +116,8 @@ export const draftSchema = z.object({
     groundingMaxNewTokens: z.number().int(),
     sampling: samplingSchema.nullable(),
     stopTokenIds: z.array(z.number().int()),
+    /** Box coordinates: written token by token, or as the median of the model's distribution. */
+    coordinates: coordinateDecodingSchema.default('tokens'),
   }),
   tokens: z.object({
     prefix: z.number().int(),

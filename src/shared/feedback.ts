@@ -2,7 +2,14 @@
 // one annotator's correction. It carries pseudonyms only (no names, UIDs, dates of the patient), so it
 // can be exported after the image and free text are de-identified. Also the export and quality views.
 import { z } from 'zod';
-import { boxSchema, draftModelSchema, providerChoiceSchema, renditionSchema, samplingSchema } from './draft';
+import {
+  boxSchema,
+  coordinateDecodingSchema,
+  draftModelSchema,
+  providerChoiceSchema,
+  renditionSchema,
+  samplingSchema,
+} from './draft';
 import { roleSchema } from './reading';
 import { viewSchema } from './domain';
 
@@ -56,6 +63,7 @@ export const feedbackRecordSchema = z.object({
       maxNewTokens: z.number().int(),
       groundingMaxNewTokens: z.number().int(),
       sampling: samplingSchema.nullable(),
+      coordinates: coordinateDecodingSchema.default('tokens'),
     })
     .nullable(),
   /** What the model wrote; null when the study was read without a draft. */

@@ -41,6 +41,7 @@ describe('lightbox draft with the default demo model', () => {
   it('drafts with models/lightbox-demo and says it is a demo model', () => {
     const { draft, stderr } = draftDemo('demo-01-normal.dcm');
     expect(draft.model).toMatchObject({ id: 'lightbox-demo', intendedUse: 'demo-not-for-clinical-use' });
+    expect(draft.decoding.coordinates).toBe('median');
     expect(stderr).toContain('(demo model, not for clinical use)');
   });
 

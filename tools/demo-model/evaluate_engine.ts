@@ -4,11 +4,13 @@
 // Per item: the full draft from draftStudy (render, preprocess, report, split into findings, each abnormal
 // finding grounded by the phrase-grounding prompt, boxes in pixels), plus answers to the pack's
 // abnormality-grounding prompt for each true label and to the phrase-grounding prompt for each true
-// finding sentence (the grounding tasks alone, given the right finding), with boxes as fractions.
+// finding sentence (the grounding tasks alone, given the right finding), with boxes as fractions. Every
+// grounding answer is decoded as the app decodes it (grounding-decoding.ts).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { draftStudy } from '../../src/main/services/inference/draft-study';
 import { ModelCache } from '../../src/main/services/inference/engine/open-model';
 import { generate } from '../../src/main/services/inference/engine/generate';
+import { groundingDecoding } from '../../src/main/services/inference/grounding-decoding';
 import { parseModelOutput } from '../../src/main/services/inference/engine/parse-output';
 import { preprocessImage } from '../../src/main/services/inference/engine/preprocess-image';
 import { renderFile } from '../../src/main/services/dicom/pixels/render-file';
@@ -63,6 +65,7 @@ async function main(): Promise<void> {
       const answer = await generate(session, tokenizer, prompt, pack.rope, {
         maxNewTokens: 96,
         stopTokenIds: pack.stopTokenIds,
+        ...groundingDecoding(pack, tokenizer, false).options,
       });
       const parsed = parseModelOutput(answer.text, pack.boxFormat);
       return {

@@ -135,6 +135,7 @@ export function buildFeedbackRecord(input: RecordInput): FeedbackRecord {
           maxNewTokens: draft.decoding.maxNewTokens,
           groundingMaxNewTokens: draft.decoding.groundingMaxNewTokens,
           sampling: draft.decoding.sampling,
+          coordinates: draft.decoding.coordinates,
         }
       : null,
     draft: draft

@@ -10,6 +10,7 @@ import { parseModelOutput } from './engine/parse-output';
 import { splitFindings } from './engine/split-findings';
 import { encodeImage, groundingInstruction, openRequestedModel } from './encode-image';
 import { boxesFromGrounding } from './finding-boxes';
+import { groundingDecoding } from './grounding-decoding';
 import { resolveDraftImage } from './pick-image';
 
 export class DraftCancelledError extends Error {
@@ -105,6 +106,7 @@ export async function draftStudy(request: DraftRequest, context: DraftContext): 
     ...(request.sampling ? { sampling: request.sampling } : {}),
     signal,
   };
+  const grounding = groundingDecoding(pack, tokenizer, request.sampling !== null);
   const report = await generate(session, tokenizer, reportPrompt, pack.rope, {
     ...decoding,
     maxNewTokens: request.maxNewTokens,
@@ -141,6 +143,7 @@ export async function draftStudy(request: DraftRequest, context: DraftContext): 
       if (prompt) {
         const answer = await generate(session, tokenizer, prompt, pack.rope, {
           ...decoding,
+          ...grounding.options,
           maxNewTokens: request.groundingMaxNewTokens,
           ...prefixFor(prompt),
         });
@@ -181,6 +184,7 @@ export async function draftStudy(request: DraftRequest, context: DraftContext): 
       groundingMaxNewTokens: request.groundingMaxNewTokens,
       sampling: request.sampling,
       stopTokenIds: pack.stopTokenIds,
+      coordinates: grounding.coordinates,
     },
     tokens: {
       prefix: prefixIds.length,

@@ -5,6 +5,7 @@ import { generate } from './engine/generate';
 import type { ModelCache } from './engine/open-model';
 import { encodeImage, groundingInstruction, openRequestedModel } from './encode-image';
 import { boxesFromGrounding } from './finding-boxes';
+import { groundingDecoding } from './grounding-decoding';
 
 export async function groundPhrase(
   request: GroundRequest,
@@ -18,7 +19,12 @@ export async function groundPhrase(
     tokenizer,
     promptFor(groundingInstruction(pack.tasks.phraseGrounding, request.phrase)),
     pack.rope,
-    { stopTokenIds: pack.stopTokenIds, maxNewTokens: request.maxNewTokens, signal: context.signal },
+    {
+      stopTokenIds: pack.stopTokenIds,
+      maxNewTokens: request.maxNewTokens,
+      signal: context.signal,
+      ...groundingDecoding(pack, tokenizer, false).options,
+    },
   );
   return { ...boxesFromGrounding(answer.text, pack.boxFormat, { width, height }), rawText: answer.text };
 }

@@ -104,6 +104,7 @@ describe('drafting a sample study through the inference child process', () => {
       groundingMaxNewTokens: 12,
       sampling: null,
       stopTokenIds: [151645],
+      coordinates: 'median',
     });
     expect(first.prompts.reportGeneration).toBe('Provide a radiology report for this Chest X-Ray.');
 

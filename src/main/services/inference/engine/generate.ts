@@ -3,6 +3,7 @@
 // at a stop token, at the token budget or when the caller aborts, and streams text as it is produced.
 // Prompts that start alike (system turn and image) can continue one cached prefix instead of each
 // prefilling it again.
+import { FRACTION_DIGITS_NEXT, medianCoordinate } from './median-coordinate';
 import { decodePositionIds, ropeIndex, type RopeConfig } from './rope-index';
 import { greedyToken, sampleToken, seededRandom, type Sampling } from './sample-token';
 import type { ImageEncoding, KvCache, ModelSession } from './session';
@@ -29,6 +30,11 @@ export type GenerateOptions = {
   onText?: (delta: string) => void;
   /** Continue from this cached prefix of the prompt instead of prefilling it again. */
   prefix?: PromptPrefix;
+  /**
+   * Write each "0.dd" box coordinate as the median of the model's distribution (median-coordinate.ts);
+   * the token ids of the digits 0..9. Greedy decoding only: a sampled draft samples its coordinates too.
+   */
+  medianCoordinates?: { digitIds: readonly number[] };
 };
 
 export type StopReason = 'stop-token' | 'max-tokens' | 'cancelled';
@@ -111,7 +117,8 @@ export async function generate(
   rope: RopeConfig,
   options: GenerateOptions,
 ): Promise<Generation> {
-  const { maxNewTokens, stopTokenIds, sampling, signal, onText, prefix } = options;
+  const { maxNewTokens, stopTokenIds, sampling, signal, onText, prefix, medianCoordinates } = options;
+  const median = sampling ? undefined : medianCoordinates;
   const tokenIds: number[] = [];
   const timings = { prefillMs: 0, decodeMs: 0 };
   let emitted = 0;
@@ -140,9 +147,20 @@ export async function generate(
   start = performance.now();
   const random = sampling ? seededRandom(sampling.seed) : null;
   let stopReason: StopReason;
+  let text = '';
   for (;;) {
     if (signal?.aborted) {
       stopReason = 'cancelled';
+      break;
+    }
+    if (median && tokenIds.length + 2 <= maxNewTokens && FRACTION_DIGITS_NEXT.test(text)) {
+      const step = (id: number, from: DecodeState) => decodeStep(session, id, from);
+      const { digits, state: after } = await medianCoordinate(state, median.digitIds, step);
+      tokenIds.push(...digits.map((d) => median.digitIds[d]!));
+      text = stream(false);
+      state = after;
+      if (tokenIds.length < maxNewTokens) continue;
+      stopReason = 'max-tokens';
       break;
     }
     const token =
@@ -152,7 +170,7 @@ export async function generate(
       break;
     }
     tokenIds.push(token);
-    stream(false);
+    text = stream(false);
     if (tokenIds.length >= maxNewTokens) {
       stopReason = 'max-tokens';
       break;

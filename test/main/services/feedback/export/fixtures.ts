@@ -202,7 +202,7 @@ export async function makeRecord(
     },
     provider: { provider: 'cpu', requested: 'auto', fallbackReason: null },
     prompts: PROMPTS,
-    decoding: { maxNewTokens: 512, groundingMaxNewTokens: 96, sampling: null },
+    decoding: { maxNewTokens: 512, groundingMaxNewTokens: 96, sampling: null, coordinates: 'median' },
     ...readingParts(),
     reading: {
       version: 1,

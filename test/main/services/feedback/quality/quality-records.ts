@@ -67,7 +67,9 @@ function record(parts: Parts): FeedbackRecord {
     prompts: parts.model
       ? { reportGeneration: 'Write the findings.', phraseGrounding: 'Locate: {phrase}' }
       : null,
-    decoding: parts.model ? { maxNewTokens: 256, groundingMaxNewTokens: 32, sampling: null } : null,
+    decoding: parts.model
+      ? { maxNewTokens: 256, groundingMaxNewTokens: 32, sampling: null, coordinates: 'tokens' as const }
+      : null,
     reading: {
       version: 1,
       parentVersion: null,
