@@ -24,7 +24,7 @@ node --import tsx tools/demo-model/prepare_tokens.ts "$WORK/data"
 
 stamp "training: vision stage, then decoder stage (train.log has the curves)"
 $PY tools/demo-model/train.py --data "$WORK/data" --out "$WORK/run" --threads 1 \
-  --vision-steps 16000 --vision-batch 8 --vision-lr 1e-3 \
+  --vision-steps 16000 --vision-batch 8 --vision-lr 1e-3 --vision-weights 1 3 3 \
   --steps 30000 --batch 8 --lr 1e-3 --report-weight 2 --coord-weight 3 --bucket 256
 
 stamp "export (q4, verified against the PyTorch reference)"

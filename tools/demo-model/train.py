@@ -274,6 +274,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--vision-steps", type=int, default=3000, help="stage 1: vision tower and finding-map heads")
     ap.add_argument("--vision-batch", type=int, default=16)
     ap.add_argument("--vision-lr", type=float, default=1e-3)
+    ap.add_argument("--vision-weights", type=float, nargs=3, default=(1.0, 1.0, 1.0), metavar=("TOKEN", "IMAGE", "BOX"),
+                    help="vision-stage loss weights: token presence, image presence, box")
     ap.add_argument("--coord-weight", type=float, default=1.0, help="loss weight of grounding answers' digit tokens")
     ap.add_argument("--bucket", type=int, default=0, help="batch examples of similar length within windows of this many")
     ap.add_argument("--steps", type=int, default=2000, help="stage 2: decoder steps (vision frozen)")
@@ -335,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
         say(f"vision tower from {vision_path}")
     elif a.vision_steps:
         train_tokens = int(data.token_start[data.train_images])
-        stage = VisionStage(params, vision, a.hidden, data.cells[:train_tokens], a.seed)
+        stage = VisionStage(params, vision, a.hidden, data.cells[:train_tokens], a.seed, tuple(a.vision_weights))
         held = np.arange(data.train_images, len(data.samples))
         probe_batches = []
         for j in range(0, len(held), 50):

@@ -5,8 +5,10 @@ position but not the findings (README.md, "Diagnosis"), and a vision step costs 
 tower and two training-only linear heads on its merged tokens learn finding_map.py's targets: per token, which
 findings cover it (binary cross-entropy, positives weighted up because they are rare) and that finding's
 box in image coordinates (smooth L1 on the positive tokens, balanced across labels); per image, whether each
-finding is present (the tokens' log-sum-exp). The heads are not exported. Afterwards the tower is frozen and
-every training image is encoded once (`encode_all`), so the decoder stage costs only decoder steps.
+finding is present (the tokens' log-sum-exp); the three losses weigh what `--vision-weights` says (1, 3, 3 in
+the committed recipe: a heavier box term sharpens the boxes, an image term as heavy keeps detection). The
+heads are not exported. Afterwards the tower is frozen and every training image is encoded once
+(`encode_all`), so the decoder stage costs only decoder steps.
 
 Training inputs are 8-bit grey, so the three colour channels and two frames of each 16 x 16 patch carry the same
 256 values: the patch embedding is trained folded to [hidden, 256] (the same function, six times fewer
@@ -85,9 +87,18 @@ def auc(y: np.ndarray, s: np.ndarray) -> float:
 
 
 class VisionStage:
-    def __init__(self, params: dict[str, torch.Tensor], vision, hidden: int, present: torch.Tensor, seed: int):
-        """present: the training images' targets [tokens, labels] (all images' tokens), for the positive weights."""
-        self.params, self.vision = params, vision
+    def __init__(
+        self,
+        params: dict[str, torch.Tensor],
+        vision,
+        hidden: int,
+        present: torch.Tensor,
+        seed: int,
+        weights: tuple[float, float, float] = (1.0, 1.0, 1.0),
+    ):
+        """present: the training images' targets [tokens, labels] (all images' tokens), for the positive weights.
+        weights: of the token, image and box losses."""
+        self.params, self.vision, self.weights = params, vision, weights
         self.labels = labels = present.shape[-1]
         pos = present.sum(0)
         self.pos_weight = ((present.shape[0] - pos) / pos.clamp(min=1)).clamp(1.0, MAX_POS_WEIGHT)
@@ -118,7 +129,8 @@ class VisionStage:
         image = F.binary_cross_entropy_with_logits(image_logits(cls, counts), torch.stack([p.amax(0) for p in present.split(counts)]))
         on = present > 0
         reg = balanced_box_loss(box, boxes, on) if on.any() else cls.sum() * 0
-        return token + image + reg, {"token": float(token), "image": float(image), "box": float(reg)}
+        w_token, w_image, w_box = self.weights
+        return w_token * token + w_image * image + w_box * reg, {"token": float(token), "image": float(image), "box": float(reg)}
 
     def image_scores(self, batches) -> tuple[np.ndarray, np.ndarray]:
         """Per image and label: the presence score [N, labels] and the box [N, labels, 4] (image fractions)

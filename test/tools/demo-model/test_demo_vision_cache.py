@@ -59,3 +59,23 @@ def test_box_loss_weighs_each_label_equally_whatever_its_token_count():
 
     # smooth L1 at 0.5 with beta 0.1 is 0.45; the mean over two labels halves it, whatever label 1's count
     assert abs(loss(20) - 0.225) < 1e-6 and abs(loss(5) - 0.225) < 1e-6
+
+
+def test_vision_loss_weights_scale_each_part():
+    _, params, _, vision, _ = build(demo_config(64), seed=0)
+    present = torch.zeros(64, 2)
+    present[10, 0] = 1.0
+    patches = torch.from_numpy(grey_patches(train.LEVELS, films()[0]))
+    thw = torch.tensor([[1, 16, 16]])
+    boxes = torch.ones(64, 2, 4)
+
+    def total(weights):
+        stage = VisionStage(params, vision, 64, present, seed=0, weights=weights)
+        loss, parts = stage.loss(patches, thw, present, boxes, [64])
+        stage.restore_w()
+        return float(loss), parts
+
+    plain, parts = total((1.0, 1.0, 1.0))
+    weighted, _ = total((1.0, 3.0, 2.0))
+    assert abs(plain - (parts["token"] + parts["image"] + parts["box"])) < 1e-5
+    assert abs(weighted - (parts["token"] + 3 * parts["image"] + 2 * parts["box"])) < 1e-5
