@@ -53,7 +53,7 @@ export const findingSchema = z.object({
 });
 export type Finding = z.infer<typeof findingSchema>;
 
-/** Drafts stored before coordinates were decoded by their median read as 'tokens', which they were. */
+/** How box coordinates were decoded: token by token, or as the median of the model's distribution. */
 export const coordinateDecodingSchema = z.enum(['tokens', 'median']);
 
 export const samplingSchema = z.object({
@@ -116,7 +116,7 @@ export const draftSchema = z.object({
     groundingMaxNewTokens: z.number().int(),
     sampling: samplingSchema.nullable(),
     stopTokenIds: z.array(z.number().int()),
-    /** Box coordinates: written token by token, or as the median of the model's distribution. */
+    /** Drafts stored before coordinates were decoded by their median read as 'tokens', which they were. */
     coordinates: coordinateDecodingSchema.default('tokens'),
   }),
   tokens: z.object({
