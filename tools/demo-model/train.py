@@ -19,8 +19,8 @@ the full-vocabulary softmax is computed exactly as the used logits plus one cons
 --coord-weight weighs the digits of grounding answers in the loss (`answer_weights`); --bucket batches
 examples of similar length (`length_buckets`). Every --probe-every steps the loss on a fixed batch is logged
 with the true images and with the images shuffled within the batch: the gap shows whether the model reads
-the image. Deterministic: data order
-and initialisation come from --seed; the same command on the same machine gives the same weights.
+the image. Deterministic: data order and initialisation come from --seed; the same command on the same
+machine gives the same weights.
 --deadline HH:MM (UTC) stops early, saving, if the wall clock passes it (noted in the log).
 """
 

@@ -6,13 +6,11 @@ import type { GenerateOptions } from './engine/generate';
 import type { ModelPack } from './engine/load-pack';
 import type { PromptTokenizer } from './engine/tokenizer';
 
-export type CoordinateDecoding = Draft['decoding']['coordinates'];
-
 export function groundingDecoding(
   pack: Pick<ModelPack, 'boxFormat'>,
   tokenizer: Pick<PromptTokenizer, 'tokenId'>,
   sampled: boolean,
-): { coordinates: CoordinateDecoding; options: Pick<GenerateOptions, 'medianCoordinates'> } {
+): { coordinates: Draft['decoding']['coordinates']; options: Pick<GenerateOptions, 'medianCoordinates'> } {
   if (sampled || pack.boxFormat !== 'radvlm-fraction-xyxy') return { coordinates: 'tokens', options: {} };
   const digitIds = [...'0123456789'].map((d) => tokenizer.tokenId(d));
   return { coordinates: 'median', options: { medianCoordinates: { digitIds } } };
