@@ -119,12 +119,15 @@ function placeVariants(value: string): string[] {
   return out.filter((v) => alnumLength(v) >= 3);
 }
 
-/** A DA birth date as the digit runs people write: 1956-03-14, 14/03/1956, 03/14/1956, 14/3/1956. */
+/**
+ * A DA birth date as the digit runs people write: 1956-03-14, 14/03/1956, 03/14/1956, 14/3/1956, and
+ * without the year as two two-digit numbers (14.03, 03/14; "14/3" could be a ratio).
+ */
 function dateVariants(da: string): string[] {
   const m = /^(\d{4})\.?(\d{2})\.?(\d{2})$/.exec(da.trim());
   if (!m) return [];
   const [, y, mo, d] = m as unknown as [string, string, string, string];
-  const out = new Set<string>();
+  const out = new Set<string>([`${d}${mo}`, `${mo}${d}`]);
   for (const month of new Set([mo, String(Number(mo))]))
     for (const day of new Set([d, String(Number(d))]))
       out.add(`${y}${month}${day}`).add(`${day}${month}${y}`).add(`${month}${day}${y}`);

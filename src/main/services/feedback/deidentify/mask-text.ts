@@ -1,12 +1,17 @@
 // Masks identifiers in text a reader typed: e-mail addresses and UIDs whole, then the study's own
-// identifiers from its header (matched case-insensitively, with spaces or punctuation allowed between
-// their letters and digits), then what looks like an identifier whoever it belongs to: dates, phone
-// numbers, titled names ("Dr. Jane Smith", "Mr Smith"), MRN-like numbers. Masking errs on the side of
-// the patient: a list of numbers that reads like a phone number is masked too.
+// identifiers from its header (matched on folded text, fold-text.ts: case, accents and transliterations
+// aside, with spaces or punctuation allowed between their letters and digits), then what looks like an
+// identifier whoever it belongs to: dates (date-patterns.ts), phone numbers, titled names ("Dr. Jane
+// Smith", "Mr Smith"), MRN-like numbers. Masking errs on the side of the patient: a list of numbers that
+// reads like a phone number is masked too.
+import { maskDates } from './date-patterns';
+import { fold, maskFolded, type FoldedPattern } from './fold-text';
 import type { IdentifierKind, KnownIdentifier } from './known-identifiers';
 
 type Token = `[${IdentifierKind | 'EMAIL'}]`;
 const token = (kind: IdentifierKind | 'EMAIL'): Token => `[${kind}]`;
+/** The tokens, as folded text shows them: what is masked is not matched again. */
+const TOKENS = /\[(?:name|id|place|phone|date|email)\]/gu;
 
 const ALNUM = '[\\p{L}\\p{N}]';
 const NOT_BEFORE = `(?<!${ALNUM})`;
@@ -16,43 +21,17 @@ const GAP = '[^\\p{L}\\p{N}]{0,3}';
 
 const escapeChar = (c: string) => c.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
 
-/** One character of an identifier, with its unaccented form ("José" also matches "Jose"). */
-function charClass(c: string): string {
-  const base = c.normalize('NFD').replace(/\p{M}/gu, '');
-  return base && base !== c ? `[${escapeChar(c)}${escapeChar(base)}]` : escapeChar(c);
-}
-
+/** The identifier's folded letters and digits, anything of up to three other characters between them. */
 function identifierPattern(text: string, kind: IdentifierKind): RegExp | null {
-  const chars = [...text.normalize('NFC')].filter((c) => /[\p{L}\p{N}]/u.test(c));
+  const chars = [...fold(text.normalize('NFC'))].filter((c) => /[\p{L}\p{N}]/u.test(c));
   if (chars.length === 0) return null;
   // A phone number's leading "+" or "(" goes with it: "(555) 010-4477", "+44 20 …".
   const lead = kind === 'PHONE' ? '(?:\\+|\\()?' : '';
-  return new RegExp(`${NOT_BEFORE}${lead}${chars.map(charClass).join(GAP)}${NOT_AFTER}`, 'giu');
+  return new RegExp(`${NOT_BEFORE}${lead}${chars.map(escapeChar).join(GAP)}${NOT_AFTER}`, 'gu');
 }
-
-const MONTH =
-  '(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
-const ORDINAL = '(?:st|nd|rd|th)?';
 
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
 const UID = new RegExp(`${NOT_BEFORE}\\d+(?:\\.\\d+){3,}${NOT_AFTER}`, 'gu');
-const DATES = [
-  // 2024-01-02, 2024/1/2, 2024.01.02
-  new RegExp(`${NOT_BEFORE}\\d{4}[-/.]\\d{1,2}[-/.]\\d{1,2}${NOT_AFTER}`, 'gu'),
-  // 02/01/2024, 2-1-24, 02.01.2024
-  new RegExp(`${NOT_BEFORE}\\d{1,2}[-/.]\\d{1,2}[-/.](?:\\d{4}|\\d{2})${NOT_AFTER}`, 'gu'),
-  // 14 March 1956, 14th of Mar. 1956, 14-Mar-1956
-  new RegExp(
-    `${NOT_BEFORE}\\d{1,2}${ORDINAL}[\\s/.-]*(?:of\\s+)?${MONTH}\\.?[\\s/.,-]*\\d{2,4}${NOT_AFTER}`,
-    'giu',
-  ),
-  // March 14, 1956; Mar 14th 1956
-  new RegExp(`${NOT_BEFORE}${MONTH}\\.?\\s+\\d{1,2}${ORDINAL},?\\s+\\d{2,4}${NOT_AFTER}`, 'giu'),
-  // March 1956
-  new RegExp(`${NOT_BEFORE}${MONTH}\\.?\\s+\\d{4}${NOT_AFTER}`, 'giu'),
-  // 19560314 (DICOM's own form)
-  new RegExp(`${NOT_BEFORE}(?:19|20)\\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\\d|3[01])${NOT_AFTER}`, 'gu'),
-];
 /** +44 20 7946 0958, (555) 010-4477, 07700 900123: counted as a phone number from 7 digits. */
 const PHONE = new RegExp(
   `(?<![\\p{L}\\p{N}+])(?:\\+\\d{1,3}[\\s.-]?)?(?:\\(\\d{1,5}\\)[\\s.-]?)?\\d{2,6}(?:[ .-]\\d{2,6}){1,4}${NOT_AFTER}`,
@@ -79,19 +58,19 @@ const ID_RUNS = [
 ];
 
 export class TextMasker {
-  private readonly known: { pattern: RegExp; kind: IdentifierKind }[];
+  private readonly known: FoldedPattern[];
 
   constructor(identifiers: readonly KnownIdentifier[]) {
     this.known = identifiers.flatMap(({ text, kind }) => {
       const pattern = identifierPattern(text, kind);
-      return pattern ? [{ pattern, kind }] : [];
+      return pattern ? [{ pattern, token: token(kind) }] : [];
     });
   }
 
   mask(text: string): string {
     let out = text.normalize('NFC').replace(EMAIL, token('EMAIL')).replace(UID, token('ID'));
-    for (const { pattern, kind } of this.known) out = out.replace(pattern, token(kind));
-    for (const pattern of DATES) out = out.replace(pattern, token('DATE'));
+    out = maskFolded(out, this.known, TOKENS);
+    out = maskDates(out, TOKENS);
     out = out.replace(PHONE, (m) => (m.replace(/\D/g, '').length >= MIN_PHONE_DIGITS ? token('PHONE') : m));
     out = out.replace(TITLED_NAME, token('NAME'));
     for (const pattern of ID_RUNS) out = out.replace(pattern, token('ID'));
@@ -100,10 +79,15 @@ export class TextMasker {
 
   /** Whether the text holds one of the study's own identifiers (the generic patterns aside). */
   holdsKnownIdentifier(text: string): boolean {
-    const normalized = text.normalize('NFC');
+    const folded = fold(text.normalize('NFC'));
     return this.known.some(({ pattern }) => {
       pattern.lastIndex = 0;
-      return pattern.test(normalized);
+      return pattern.test(folded);
     });
+  }
+
+  /** Whether the text holds anything the masker would mask: one of the study's identifiers or one by its shape. */
+  holdsIdentifier(text: string): boolean {
+    return this.mask(text) !== text.normalize('NFC');
   }
 }

@@ -86,11 +86,52 @@ describe('TextMasker', () => {
     expect(masker.mask(text)).toBe(masked);
   });
 
+  it.each([
+    ['Seen by José Müller, JOSE MUELLER and müller', 'Seen by [NAME] [NAME], [NAME] [NAME] and [NAME]'],
+    ['Søren Kræmer, Soeren Kraemer, Soren Kramer', '[NAME] [NAME], [NAME] [NAME], [NAME] [NAME]'],
+    ['Åse Strauß, Aase Strauss, Ase Straus', '[NAME] [NAME], [NAME] [NAME], [NAME] [NAME]'],
+    ['Zoë Łukasz, ZOE LUKASZ', '[NAME] [NAME], [NAME] [NAME]'],
+  ])('masks the study’s names however they are accented or transliterated: %s', (text, masked) => {
+    const accented = new TextMasker(
+      knownIdentifiers({
+        '00100010': { vr: 'PN', Value: [{ Alphabetic: 'Muller^Jose' }] },
+        '00101001': { vr: 'PN', Value: [{ Alphabetic: 'Sören^Kraemer' }, { Alphabetic: 'Strauss^Aase' }] },
+        '00081050': { vr: 'PN', Value: [{ Alphabetic: 'Lukasz^Zoe' }] },
+      }),
+    );
+    expect(accented.mask(text)).toBe(masked);
+  });
+
+  it.each([
+    ['born 22 July, on July 22nd or the 22nd of July', 'born [DATE], on [DATE] or the [DATE]'],
+    [
+      'geboren am 22. Juli 1961, am 22. Juli, am 3. März, 14. Maerz 1956',
+      'geboren am [DATE], am [DATE], am [DATE], [DATE]',
+    ],
+    ['né le 22 juillet 1961, le 1er août, le 3 décembre', 'né le [DATE], le [DATE], le [DATE]'],
+    ['nacido el 22 de julio de 1961, el 22 de julio', 'nacido el [DATE], el [DATE]'],
+    ['nato il 22 luglio 1961, il 3 dicembre', 'nato il [DATE], il [DATE]'],
+    ['geboren 22 juli 1961, op 5 maart', 'geboren [DATE], op [DATE]'],
+    ['nascido em 22 de julho de 1961, em 1º de março', 'nascido em [DATE], em [DATE]'],
+    [
+      '22-VII-1961, 22.VII.1961, 22/vii/61, 22 VII 1961, born 22.VII. and 3-XI',
+      '[DATE], [DATE], [DATE], [DATE], born [DATE] and [DATE]',
+    ],
+    ['May 22nd, 22 May, 3 Mai', '[DATE], [DATE], [DATE]'],
+  ])('masks dates with month names or Roman numerals, with or without a year: %s', (text, masked) => {
+    expect(masker.mask(text)).toBe(masked);
+  });
+
+  it('masks the patient’s own birthday written without a year', () => {
+    expect(masker.mask('birthday 04.03, 04/03 and 03/04')).toBe('birthday [DATE], [DATE] and [DATE]');
+  });
+
   it('leaves clinical text alone', () => {
     const report =
       'Small left pleural effusion measuring 3.5 x 2.1 cm. ETT tip 4 cm above the carina at T4-5. ' +
       'MS and DR noted. Heart size normal (CTR 0.45). No pneumothorax. 2 nodules of 8 mm and 12 mm. ' +
-      'Unchanged from the prior study 3 days ago. Dr';
+      'Unchanged from the prior study 3 days ago. Grade 2 may be seen in 2 out of 3 mag views, 1 set ' +
+      'lateral. Nodules 3 X 2 cm and 1/3 of the lung, leads V1-V6, 3-X-ray. Dr';
     expect(masker.mask(report)).toBe(report);
   });
 
