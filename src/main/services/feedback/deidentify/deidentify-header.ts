@@ -3,8 +3,13 @@
 // option: dates move back by the patient's shift, times stay. What the table does not list is judged by
 // its VR, more strictly than the profile asks: person names go, UIDs are replaced unless they are the
 // standard's own (SOP classes, transfer syntaxes), free text is kept only for a short list of
-// equipment and code attributes, and bulk binary (pixel data, overlays, icons) never leaves. Last, any
-// value that still holds one of the study's own identifiers is removed.
+// equipment and code attributes, bulk binary (pixel data, overlays, icons) never leaves, and an element
+// the DICOM dictionary does not know is removed whatever its VR (its meaning, and so its risk, is
+// unknown). Last, a kept value that holds one of the study's own identifiers, or a text value that holds
+// anything the text masker would mask (a titled name, a date, a phone number, an ID), removes its element:
+// dropped rather than masked, because a masked value is no valid value of most VRs ("[NAME]" in a CS)
+// and a code meaning with a word masked no longer means its code.
+import dcmjs from 'dcmjs';
 import { replacementUid } from '../pseudonym';
 import { BASIC_PROFILE, DEID_METHOD_CODES, DEID_PROFILE, type ProfileAction } from './basic-profile';
 import type { TextMasker } from './mask-text';
@@ -39,9 +44,18 @@ const SAFE_TEXT = new Set([
   '00281055', // WindowCenterWidthExplanation
   '00283003', // LUTExplanation
 ]);
+/** Of those, the ones that hold codes rather than words: checked for the study's identifiers only. */
+const CODES = new Set(['00080100', '00080102', '00080103', '00080119', '00080120']);
 const TEXT_VRS = new Set(['AE', 'LO', 'LT', 'SH', 'ST', 'UC', 'UR', 'UT']);
 const BINARY_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'UN']);
+/** Numbers in binary: they hold no text. */
+const NUMBER_VRS = new Set(['US', 'SS', 'UL', 'SL', 'FL', 'FD', 'UV', 'SV', 'AT']);
 const DICOM_UID_ROOT = '1.2.840.10008.';
+
+const { dictionary } = dcmjs.data.DicomMetaDictionary;
+/** In the standard's data dictionary (repeating groups such as 60xx included). */
+const standardTag = (tag: string): boolean =>
+  dictionary[`(${tag.slice(0, 4)},${tag.slice(4)})`] !== undefined;
 
 /** Private groups, curves (50xx), overlays (60xx), pixel data and the file meta / command groups. */
 function removedGroup(tag: string): boolean {
@@ -79,10 +93,32 @@ function dummy({ vr }: JsonElement): JsonElement | null {
   return null;
 }
 
+/**
+ * Whether the profile may keep the element's value as it is (the identifier check aside): what this is
+ * false for is removed, emptied or replaced, so the study's identifiers are collected from it first.
+ */
+export function keepsValue(tag: string, vr: string): boolean {
+  if (removedGroup(tag) || BINARY_VRS.has(vr) || !standardTag(tag)) return false;
+  if (tag === PATIENT_NAME || tag === PATIENT_ID || tag === PATIENT_BIRTH_DATE) return false;
+  if (vr === 'PN' || vr === 'AS' || vr === 'DA' || vr === 'DT' || vr === 'UI') return false;
+  const action = BASIC_PROFILE.get(tag);
+  if (action !== undefined && action !== 'K*') return false;
+  return !TEXT_VRS.has(vr) || SAFE_TEXT.has(tag);
+}
+
+/** A kept value's last check: none of the study's identifiers, and in words none of any shape. */
+function holdsIdentifier(tag: string, element: JsonElement, masker: TextMasker): boolean {
+  if (NUMBER_VRS.has(element.vr)) return false;
+  const words = TEXT_VRS.has(element.vr) && !CODES.has(tag);
+  return elementStrings(element).some((v) =>
+    words ? masker.holdsIdentifier(v) : masker.holdsKnownIdentifier(v),
+  );
+}
+
 function deidentifyElement(tag: string, element: JsonElement, context: HeaderContext): JsonElement | null {
   const { vr } = element;
   const action: ProfileAction | undefined = BASIC_PROFILE.get(tag);
-  if (BINARY_VRS.has(vr)) return null;
+  if (BINARY_VRS.has(vr) || !standardTag(tag)) return null;
   if (tag === PATIENT_NAME) return { vr, Value: [{ Alphabetic: context.patientPseudonym }] };
   if (tag === PATIENT_ID) return { vr, Value: [context.patientPseudonym] };
   if (tag === PATIENT_BIRTH_DATE) return empty(vr);
@@ -122,10 +158,7 @@ function deidentifyElement(tag: string, element: JsonElement, context: HeaderCon
     case undefined:
       break;
   }
-  if (vr === 'PN' || vr === 'AS') return null;
-  if (TEXT_VRS.has(vr) && !SAFE_TEXT.has(tag)) return null;
-  // Kept as it was: the last check is that it holds none of this study's identifiers.
-  if (elementStrings(element).some((v) => context.masker.holdsKnownIdentifier(v))) return null;
+  if (!keepsValue(tag, vr) || holdsIdentifier(tag, element, context.masker)) return null;
   // A fresh element: dcmjs keeps the value as read (_rawValue) beside it, which must not travel along.
   return withValues(vr, element.Value ?? []);
 }

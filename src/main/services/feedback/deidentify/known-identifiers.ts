@@ -1,8 +1,13 @@
 // The study's own identifiers, taken from its header, so that the text masker can find them where a
 // reader typed them into a report: every person name (each name part on its own too), IDs, the places
-// (whole, or runs of their words) and contact numbers of the header, and the birth date in the orders
-// people write dates in.
-import { elementStrings, type JsonDataset } from './read-dataset';
+// (whole, or runs of their words) and contact numbers of the header, its dates and the birth date in the
+// orders people write dates in; and from every other element the profile removes, empties or replaces
+// (comments, descriptions, private tags, elements of unknown VR read as bytes), the words that look
+// like names and the runs of digits that look like IDs, since that text goes and a reader may have
+// copied it.
+import { isCommonWord } from './common-words';
+import { keepsValue } from './deidentify-header';
+import { elementStrings, type JsonDataset, type JsonElement } from './read-dataset';
 
 export type IdentifierKind = 'NAME' | 'ID' | 'PLACE' | 'PHONE' | 'DATE';
 export type KnownIdentifier = { text: string; kind: IdentifierKind };
@@ -120,30 +125,72 @@ function placeVariants(value: string): string[] {
 }
 
 /**
- * A DA birth date as the digit runs people write: 1956-03-14, 14/03/1956, 03/14/1956, 14/3/1956, and
- * without the year as two two-digit numbers (14.03, 03/14; "14/3" could be a ratio).
+ * A DA date as the digit runs people write: 1956-03-14, 14/03/1956, 03/14/1956, 14/3/1956; the birth
+ * date also without the year as two two-digit numbers (14.03, 03/14; "14/3" could be a ratio).
  */
-function dateVariants(da: string): string[] {
-  const m = /^(\d{4})\.?(\d{2})\.?(\d{2})$/.exec(da.trim());
+function dateVariants(da: string, withoutYear: boolean): string[] {
+  const m = /^(\d{4})\.?(\d{2})\.?(\d{2})/.exec(da.trim());
   if (!m) return [];
   const [, y, mo, d] = m as unknown as [string, string, string, string];
-  const out = new Set<string>([`${d}${mo}`, `${mo}${d}`]);
+  const out = new Set<string>(withoutYear ? [`${d}${mo}`, `${mo}${d}`] : []);
   for (const month of new Set([mo, String(Number(mo))]))
     for (const day of new Set([d, String(Number(d))]))
       out.add(`${y}${month}${day}`).add(`${day}${month}${y}`).add(`${month}${day}${y}`);
   return [...out];
 }
 
+/** Words with the apostrophes, hyphens and full stops inside them (O'Brien, Okonkwo-Reyes, St.John). */
+const WORD = /[\p{L}\p{N}](?:[\p{L}\p{N}'’.-]*[\p{L}\p{N}])?/gu;
+const MIN_ID_DIGITS = 5;
+
+/**
+ * In free text, a capitalised word of three letters or more that is no common word is taken for a name
+ * (its hyphenated parts too), a word with five digits or more for an ID.
+ */
+function freeTextIdentifiers(text: string): KnownIdentifier[] {
+  const out: KnownIdentifier[] = [];
+  for (const [word] of text.matchAll(WORD)) {
+    if ((word.match(/\d/g)?.length ?? 0) >= MIN_ID_DIGITS) out.push({ text: word, kind: 'ID' });
+    else if (/^\p{Lu}\p{L}*(?:['’.-]\p{L}+)*$/u.test(word))
+      for (const part of new Set([word, ...word.split(/['’.-]/)]))
+        if (part.length >= 3 && !isCommonWord(part) && !COMMON_PLACE_WORDS.has(part.toLowerCase()))
+          out.push({ text: part, kind: 'NAME' });
+  }
+  return out;
+}
+
+/** Bytes of an element read without its VR (UN, or private OB) that are text: printable, mostly. */
+function bytesAsText(value: ArrayBuffer): string | null {
+  const text = Buffer.from(value).toString('latin1');
+  const printable = text.replace(/[^\x20-\x7e\xa0-\xff]/g, '').length;
+  return text.length > 0 && printable >= 0.9 * text.length
+    ? text.replace(/[^\x20-\x7e\xa0-\xff]+/g, ' ')
+    : null;
+}
+
+/** An element's text: its string values, or its bytes read as text. */
+function elementText(element: JsonElement): string[] {
+  const strings = elementStrings(element);
+  for (const value of element.Value ?? [])
+    if (value instanceof ArrayBuffer) {
+      const text = bytesAsText(value);
+      if (text) strings.push(text);
+    }
+  return strings.map((v) => v.trim()).filter((v) => v.length > 0);
+}
+
+const privateCreator = (tag: string): boolean =>
+  parseInt(tag.slice(0, 4), 16) % 2 === 1 && /^00[1-9A-F][0-9A-F]$/i.test(tag.slice(4));
+
 function collect(dataset: JsonDataset, out: KnownIdentifier[]): void {
   for (const [tag, element] of Object.entries(dataset)) {
     if (element.vr === 'SQ') {
       for (const item of element.Value ?? [])
-        if (item && typeof item === 'object') collect(item as JsonDataset, out);
+        if (item && typeof item === 'object' && !(item instanceof ArrayBuffer))
+          collect(item as JsonDataset, out);
       continue;
     }
-    const values = elementStrings(element)
-      .map((v) => v.trim())
-      .filter((v) => v.length > 0);
+    const values = elementText(element);
     if (element.vr === 'PN') {
       for (const group of values)
         out.push(...nameParts(group).map((text) => ({ text, kind: 'NAME' as const })));
@@ -154,9 +201,12 @@ function collect(dataset: JsonDataset, out: KnownIdentifier[]): void {
         out.push(...placeVariants(value).map((text) => ({ text, kind: 'PLACE' as const })));
     } else if (PHONE_TAGS.has(tag)) {
       for (const text of values) if (alnumLength(text) >= 5) out.push({ text, kind: 'PHONE' });
-    } else if (tag === BIRTH_DATE) {
+    } else if (element.vr === 'DA' || element.vr === 'DT') {
       for (const value of values)
-        out.push(...dateVariants(value).map((text) => ({ text, kind: 'DATE' as const })));
+        out.push(...dateVariants(value, tag === BIRTH_DATE).map((text) => ({ text, kind: 'DATE' as const })));
+    } else if (element.vr !== 'UI' && !privateCreator(tag) && !keepsValue(tag, element.vr)) {
+      // UIDs are masked by their shape; a private creator names a vendor's dictionary, not a person.
+      for (const value of values) out.push(...freeTextIdentifiers(value));
     }
   }
 }

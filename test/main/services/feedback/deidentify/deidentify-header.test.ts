@@ -64,8 +64,20 @@ function plantedFile(): Uint8Array {
       el(0x0020000e, 'UI', `${STUDY_UID}.1`),
       el(0x00200010, 'SH', 'ST4471'),
       el(0x00204000, 'LT', 'Patient Quixtabb, call +44 20 7946 0958'),
+      el(0x00189999, 'CS', 'KETTLEWORTH'),
       el(0x00280301, 'CS', 'NO'),
       el(0x00280030, 'DS', '0.2\\0.2'),
+      el(0x00281050, 'DS', '2048\\1024'),
+      el(0x00281051, 'DS', '4096\\2048'),
+      el(0x00281055, 'LO', 'LUNG\\per Dr. Kettleworth'),
+      el(0x00540220, 'SQ', [
+        [
+          el(0x00080100, 'SH', '399348003'),
+          el(0x00080102, 'SH', 'SCT'),
+          el(0x00080104, 'LO', 'postero-anterior'),
+        ],
+        [el(0x00080100, 'SH', '399348003'), el(0x00080104, 'LO', 'as Brackwater positioned it')],
+      ]),
       el(0x00400275, 'SQ', [[el(0x00401001, 'SH', 'RQ5531907')]]),
       el(0x0040a027, 'LO', 'Vestibury Labs'),
       el(0x0040a075, 'PN', 'Quixtabb^Zebulon'),
@@ -167,6 +179,26 @@ describe('deidentifyHeader', () => {
     expect(out['00081090']).toBeUndefined();
   });
 
+  it('removes an element the dictionary does not know, and kept text that holds an identifier of any shape', () => {
+    // (0018,9999) is no public element: its meaning, so its risk, is unknown.
+    expect(out['00189999']).toBeUndefined();
+    // A titled name in a window explanation; the operator's name in a code meaning.
+    expect(out['00281055']).toBeUndefined();
+    expect(out['00540220']).toEqual({
+      vr: 'SQ',
+      Value: [
+        {
+          '00080100': { vr: 'SH', Value: ['399348003'] },
+          '00080102': { vr: 'SH', Value: ['SCT'] },
+          '00080104': { vr: 'LO', Value: ['postero-anterior'] },
+        },
+        // A code value is a code: it is checked for the study's identifiers only.
+        { '00080100': { vr: 'SH', Value: ['399348003'] } },
+      ],
+    });
+    expect(out['00281050']).toEqual({ vr: 'DS', Value: [2048, 1024] });
+  });
+
   it('says what was done', () => {
     expect(out['00120062']).toEqual({ vr: 'CS', Value: ['YES'] });
     expect(out['00120063']!.Value).toContain('lightbox-deid-1');
@@ -204,6 +236,7 @@ describe('deidentifyHeader', () => {
       'acc77310942',
       'sn-55102',
       'rq5531907',
+      'kettleworth',
       STUDY_UID,
     ])
       expect(text, planted).not.toContain(planted);

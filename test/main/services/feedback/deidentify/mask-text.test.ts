@@ -52,6 +52,39 @@ describe('knownIdentifiers', () => {
     expect(texts).not.toContain('PLACE:Vestibury');
     expect(texts).not.toContain('PLACE:Saint Infirmary');
   });
+
+  it('collects identifiers from every element the profile removes or replaces, before it removes them', () => {
+    const removed = knownIdentifiers({
+      ...header,
+      // A nickname written into the name, other names (multi-valued), birth names, the person responsible.
+      '00100010': { vr: 'PN', Value: [{ Alphabetic: 'Quixtabb^Zebulon^"Zebby"' }] },
+      '00101001': { vr: 'PN', Value: [{ Alphabetic: 'Hale^Winifred' }, { Alphabetic: 'Zeb' }] },
+      '00101005': { vr: 'PN', Value: [{ Alphabetic: 'Brixworth^Ottilie' }] },
+      '00101060': { vr: 'PN', Value: [{ Alphabetic: 'Fenwright^Maud' }] },
+      '00104000': {
+        vr: 'LT',
+        Value: ['Goes by "Ziggy"; daughter Ottoline Hale-Pemberton, HX 99120457. CHEST PA ERECT, COPD.'],
+      },
+      '00081030': { vr: 'LO', Value: ['XR CHEST PA AND LATERAL'] },
+      // A private tag, its creator, and an element read without its VR (UN): bytes that are text.
+      '00090010': { vr: 'LO', Value: ['ACME 1.1'] },
+      '00091001': { vr: 'LO', Value: ['Ringfold Tamsin'] },
+      '00091002': { vr: 'UN', Value: [new TextEncoder().encode('Dunwiddie^Percival').buffer] },
+      // An element the dictionary does not know.
+      '00189999': { vr: 'CS', Value: ['KETTLEWORTH'] },
+    });
+    const typed = new TextMasker(removed);
+    expect(
+      typed.mask(
+        'Zebby and Ziggy, Winifred and Zeb, ottilie brixworth, Maud Fenwright, Ottoline hale-pemberton, ' +
+          'TAMSIN RINGFOLD, Percival Dunwiddie, Dr Kettleworth. Chest PA erect, lateral view; COPD; ACME cassette.',
+      ),
+    ).toBe(
+      '[NAME] and [NAME], [NAME] and [NAME], [NAME] [NAME], [NAME] [NAME], [NAME] [NAME], ' +
+        '[NAME] [NAME], [NAME] [NAME], Dr [NAME]. Chest PA erect, lateral view; COPD; ACME cassette.',
+    );
+    expect(typed.mask('other id HX-99120457')).toBe('other id [ID]');
+  });
 });
 
 describe('TextMasker', () => {
