@@ -1,22 +1,24 @@
 // One feedback record made ready to leave the machine: its image as the model saw it (the drafting
 // pipeline's render call and settings, before the model's resize) as a PNG without text chunks, its
-// header under the Basic profile, its free text masked with the study's own identifiers, its reading
-// dates moved back with the patient's date shift. A record whose image may carry burned-in text, or
-// whose image can no longer be read, is left out with the reason: nothing of it is exported, so the
-// export stays complete in what it holds and says what it left out (one moved file should not block an
-// export of thousands of records). A header that cannot be de-identified stops the export instead.
-import type { FeedbackRecord } from '../../../../shared/feedback';
+// header under the Basic profile, and the record itself through the one de-identification boundary
+// (../deidentify/exported-record.ts: free text masked with the study's own identifiers, dates moved back
+// with the patient's date shift, header text only as the de-identified header keeps it). A record whose
+// image may carry burned-in text, whose image can no longer be read, or with a field not of its expected
+// form is left out with the reason: nothing of it is exported, so the export stays complete in what it
+// holds and says what it left out (one moved file should not block an export of thousands of records).
+// A header that cannot be de-identified stops the export instead.
 import type { PngRendition, RenderPng } from '../../dicom/pixels';
 import { UserError, type Library } from '../../library';
 import type { StoredRecord } from '../../store/feedback-repository';
 import { deidentifyHeader } from '../deidentify/deidentify-header';
+import { exportedRecord, UnexpectedField, type ExportedRecord } from '../deidentify/exported-record';
 import { knownIdentifiers } from '../deidentify/known-identifiers';
 import { TextMasker } from '../deidentify/mask-text';
 import { readDataset, type JsonDataset } from '../deidentify/read-dataset';
 import { dateShiftDays } from '../pseudonym';
 
 export type PreparedRecord = {
-  record: FeedbackRecord;
+  record: ExportedRecord;
   /** images/<recordId>.png, relative to the export folder. */
   image: string;
   png: Uint8Array;
@@ -26,7 +28,6 @@ export type PreparedRecord = {
 export type Exclusion = { recordId: string; reason: string };
 
 const BURNED_IN_ANNOTATION = '00280301';
-const DAY_MS = 86_400_000;
 
 function burnedInReason(dataset: JsonDataset): string | null {
   const value = String(dataset[BURNED_IN_ANNOTATION]?.Value?.[0] ?? '')
@@ -36,36 +37,6 @@ function burnedInReason(dataset: JsonDataset): string | null {
   return value === 'YES'
     ? 'the image has burned-in annotation (BurnedInAnnotation YES) and no reader has confirmed it clean'
     : 'the image does not state that it is free of burned-in annotation and no reader has confirmed it clean';
-}
-
-const shiftTimestamp = (iso: string, days: number): string => {
-  const time = Date.parse(iso);
-  return Number.isNaN(time) ? '' : new Date(time - days * DAY_MS).toISOString();
-};
-
-/** The record with every free-text field masked and its dates shifted. */
-function deidentifyRecord(record: FeedbackRecord, masker: TextMasker, shiftDays: number): FeedbackRecord {
-  const mask = (text: string) => masker.mask(text);
-  const maskOrNull = (text: string | null) => (text === null ? null : mask(text));
-  const findings = (list: FeedbackRecord['final']['findings']) =>
-    list.map((f) => ({ ...f, text: mask(f.text) }));
-  return {
-    ...record,
-    createdAt: shiftTimestamp(record.createdAt, shiftDays),
-    draft: record.draft && { report: mask(record.draft.report), findings: findings(record.draft.findings) },
-    final: {
-      report: mask(record.final.report),
-      impression: mask(record.final.impression),
-      findings: findings(record.final.findings),
-    },
-    actions: record.actions.map((a) => ({
-      ...a,
-      draftText: maskOrNull(a.draftText),
-      finalText: maskOrNull(a.finalText),
-    })),
-    reading: { ...record.reading, signedAt: shiftTimestamp(record.reading.signedAt, shiftDays) },
-    exclude: { excluded: record.exclude.excluded, reason: maskOrNull(record.exclude.reason) },
-  };
 }
 
 /** A record the reader excluded, with their reason masked (with the header's identifiers if it can be read). */
@@ -103,6 +74,7 @@ export async function prepareRecord(
   const burnedIn = burnedInReason(dataset);
   if (burnedIn && !library.feedback.isConfirmedClean(instanceId)) return exclude(burnedIn);
 
+  const masker = new TextMasker(knownIdentifiers(dataset));
   let rendition: PngRendition;
   try {
     rendition = await render(bytes, {
@@ -110,7 +82,9 @@ export async function prepareRecord(
       window: { kind: 'auto' },
     });
   } catch (err) {
-    return exclude(`the image cannot be rendered: ${err instanceof Error ? err.message : String(err)}`);
+    // A decoder's message may quote the header.
+    const message = masker.mask(err instanceof Error ? err.message : String(err));
+    return exclude(`the image cannot be rendered: ${message}`);
   }
   const { rows, columns } = rendition.info;
   if (columns !== record.image.width || rows !== record.image.height)
@@ -118,7 +92,6 @@ export async function prepareRecord(
       `the image is ${columns}x${rows} now, ${record.image.width}x${record.image.height} when it was read`,
     );
 
-  const masker = new TextMasker(knownIdentifiers(dataset));
   const shiftDays = dateShiftDays(secret, record.refs.patient);
   let header: JsonDataset;
   try {
@@ -129,10 +102,12 @@ export async function prepareRecord(
         `(${err instanceof Error ? err.message : String(err)}); nothing was exported.`,
     );
   }
-  return {
-    record: deidentifyRecord(record, masker, shiftDays),
-    image: `images/${record.recordId}.png`,
-    png: rendition.png,
-    header,
-  };
+  let exported: ExportedRecord;
+  try {
+    exported = exportedRecord(record, { masker, shiftDays, header });
+  } catch (err) {
+    if (!(err instanceof UnexpectedField)) throw err;
+    return exclude(`${err.message}; the record is left out rather than exported unchecked`);
+  }
+  return { record: exported, image: `images/${exported.recordId}.png`, png: rendition.png, header };
 }

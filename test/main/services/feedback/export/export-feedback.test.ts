@@ -463,6 +463,65 @@ describe('exportFeedback', () => {
     );
   });
 
+  it('exports header text of the rendition only as the de-identified header keeps it', async () => {
+    const { library, dir } = await setup();
+    const window = { PatientName: 'Quixtabb^Zebulon', WindowCenter: 2048, WindowWidth: 4096 };
+    const kept = await importSynthetic(library, dir, { ...window, WindowCenterWidthExplanation: 'LUNG' });
+    const named = await importSynthetic(library, dir, {
+      ...window,
+      WindowCenterWidthExplanation: 'Zebulon window',
+    });
+    const a = await insertRecord(library, kept);
+    const b = await insertRecord(library, named);
+    expect(b.image.rendition).toMatchObject({ voi: { explanation: 'Zebulon window' } });
+    await exportFeedback(library, { outDir: join(dir, 'out'), format: 'jsonl' });
+    const rows = readJsonl(join(dir, 'out/records.jsonl')) as (FeedbackRecord & {
+      dicom: Record<string, unknown>;
+    })[];
+    expect(rows.map((r) => r.recordId)).toEqual([a.recordId, b.recordId]);
+    expect(rows[0]!.image.rendition).toMatchObject({
+      voi: { kind: 'window', center: 2048, explanation: 'LUNG' },
+    });
+    expect(rows[0]!.dicom['00281055']).toEqual({ vr: 'LO', Value: ['LUNG'] });
+    // The header drops it (it holds the patient's name), so the record does too; the window stays.
+    expect(rows[1]!.image.rendition.voi).toEqual({
+      kind: 'window',
+      source: 'header',
+      center: 2048,
+      width: 4096,
+      function: 'LINEAR',
+    });
+    expect(rows[1]!.dicom['00281055']).toBeUndefined();
+    expect(JSON.stringify(rows[1])).not.toMatch(/zebulon/i);
+  });
+
+  it('drops record fields it has no rule for, and leaves out a record with a field not of its form', async () => {
+    const { library, dir, image } = await setup();
+    const stored = await insertRecord(library, image);
+    // As older versions stored a reading without a draft: the rendition's required keys only, plus one
+    // this version has no rule for.
+    const { frameIndex, rows, columns, photometric, inverted, transferSyntaxUid } = stored.image.rendition;
+    const minimal = { frameIndex, rows, columns, photometric, inverted, transferSyntaxUid };
+    const older = await insertRecord(library, image, {
+      image: { ...stored.image, rendition: { ...minimal, operatorNote: 'Quixtabb asked for this window' } },
+    });
+    const odd = await insertRecord(library, image, {
+      model: { ...stored.model!, id: 'pack of Dr Quixtabb' },
+    });
+    const summary = await exportFeedback(library, { outDir: join(dir, 'out'), format: 'jsonl' });
+    expect(summary.excluded).toEqual([
+      {
+        recordId: odd.recordId,
+        reason:
+          'record.model.id does not have the expected form; the record is left out rather than exported unchecked',
+      },
+    ]);
+    const exported = readJsonl(join(dir, 'out/records.jsonl')) as FeedbackRecord[];
+    expect(exported.map((r) => r.recordId)).toEqual([stored.recordId, older.recordId]);
+    expect(exported[1]!.image.rendition).toEqual(minimal);
+    expect(feedbackRecordSchema.parse(exported[1]).image.rendition).toEqual(minimal);
+  });
+
   it('leaves out a record whose image file is gone, and exports the others', async () => {
     const { library, dir, image } = await setup();
     const other = await importSynthetic(library, dir);
