@@ -10,7 +10,7 @@ export type ProfileAction = 'X' | 'Z' | 'D' | 'U' | 'K*';
 export const DEID_PROFILE = {
   profile: 'DICOM PS3.15 Annex E Basic Application Level Confidentiality Profile',
   options: ['Retain Longitudinal Temporal Information with Modified Dates Option'],
-  version: 'lightbox-deid-1',
+  version: 'lightbox-deid-2',
 } as const;
 
 /** CID 7050 codes for (0012,0064) De-identification Method Code Sequence. */

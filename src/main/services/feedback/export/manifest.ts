@@ -63,8 +63,11 @@ export function buildManifest(input: {
       ...DEID_PROFILE,
       options: [...DEID_PROFILE.options],
       text:
-        "free text masked: the study's own names, IDs, places, phone numbers and birth date from its header, " +
-        'titled names, dates, phone numbers, e-mail addresses, UIDs and MRN-like numbers',
+        "free text masked: the study's own names, IDs, places, phone numbers and dates from its header, and the " +
+        'name-like words and ID-like numbers of every element the profile removes (matched regardless of case, ' +
+        'accents and transliteration), titled names, dates (month names in seven languages, with or without a ' +
+        'year, Roman-numeral months), phone numbers, e-mail addresses, UIDs and MRN-like numbers; header text ' +
+        'in the record (window and LUT explanations) only where the de-identified header keeps it',
       dates: "every date moved back by the patient's number of days (1-3650), times kept",
       images:
         'model-input rendition as 8-bit grayscale PNG without text chunks; images whose header says or may ' +

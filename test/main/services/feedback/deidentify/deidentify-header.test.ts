@@ -201,7 +201,7 @@ describe('deidentifyHeader', () => {
 
   it('says what was done', () => {
     expect(out['00120062']).toEqual({ vr: 'CS', Value: ['YES'] });
-    expect(out['00120063']!.Value).toContain('lightbox-deid-1');
+    expect(out['00120063']!.Value).toContain('lightbox-deid-2');
     expect(out['00120064']!.Value).toEqual([
       {
         '00080100': { vr: 'SH', Value: ['113100'] },

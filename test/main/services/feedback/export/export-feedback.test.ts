@@ -388,7 +388,7 @@ describe('exportFeedback', () => {
       deidentification: {
         profile: 'DICOM PS3.15 Annex E Basic Application Level Confidentiality Profile',
         options: ['Retain Longitudinal Temporal Information with Modified Dates Option'],
-        version: 'lightbox-deid-1',
+        version: 'lightbox-deid-2',
       },
     });
     expect(Number.isNaN(Date.parse(manifest.createdAt as string))).toBe(false);
