@@ -31,10 +31,16 @@ export type FoldedText = {
   to: number[];
 };
 
+const folds = new Map<string, string>();
+
 function foldChar(c: string): string {
-  const lower = c.toLowerCase();
-  const spelled = [...lower].map((l) => SPELLED[l] ?? l).join('');
-  return spelled.normalize('NFKD').replace(/\p{M}/gu, '');
+  let folded = folds.get(c);
+  if (folded === undefined) {
+    const spelled = [...c.toLowerCase()].map((l) => SPELLED[l] ?? l).join('');
+    folded = spelled.normalize('NFKD').replace(/\p{M}/gu, '');
+    folds.set(c, folded);
+  }
+  return folded;
 }
 
 export function foldText(text: string): FoldedText {
