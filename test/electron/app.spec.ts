@@ -66,3 +66,47 @@ test('the image protocol refuses paths', async () => {
   );
   expect(status).toBe(400);
 });
+
+test('the application menu has no developer tools without --devtools', async () => {
+  const roles = await app.evaluate(({ Menu }) => {
+    const walk = (menu: Electron.Menu): string[] =>
+      menu.items.flatMap((item) => [String(item.role ?? ''), ...(item.submenu ? walk(item.submenu) : [])]);
+    const menu = Menu.getApplicationMenu();
+    return menu ? walk(menu).map((role) => role.toLowerCase()) : [];
+  });
+  expect(roles).toEqual(expect.arrayContaining(['copy', 'paste', 'zoomin']));
+  expect(roles).not.toContain('toggledevtools');
+  expect(roles).not.toContain('reload');
+});
+
+test('developer tools do not open outside development', async () => {
+  const opened = await app.evaluate(async ({ BrowserWindow }) => {
+    const contents = BrowserWindow.getAllWindows()[0]!.webContents;
+    contents.openDevTools({ mode: 'detach' });
+    await new Promise((done) => setTimeout(done, 1000));
+    return contents.isDevToolsOpened();
+  });
+  expect(opened).toBe(false);
+});
+
+test('a web contents the app did not create through its window code is hardened too', async () => {
+  const result = await app.evaluate(async ({ BrowserWindow }) => {
+    const win = new BrowserWindow({ show: false });
+    await win.loadURL('data:text/html,<p>stray</p>');
+    const before = win.webContents.getURL();
+    await win.webContents.executeJavaScript("location.href = 'lightbox://app/index.html'; 1");
+    await new Promise((done) => setTimeout(done, 500));
+    const after = win.webContents.getURL();
+    const popup = await win.webContents.executeJavaScript(
+      "window.open('lightbox://app/index.html') === null",
+    );
+    const geolocation = await win.webContents.executeJavaScript(
+      "navigator.permissions.query({ name: 'geolocation' }).then((p) => p.state)",
+    );
+    win.destroy();
+    return { before, after, popup, geolocation };
+  });
+  expect(result.after).toBe(result.before);
+  expect(result.popup).toBe(true);
+  expect(result.geolocation).toBe('denied');
+});
