@@ -17,6 +17,7 @@ import { secureWebPreferences } from '../web-preferences';
 import { menuTemplate } from './app-menu';
 import { isDevelopment } from './dev-mode';
 import { utilityInference } from './inference-utility-process';
+import { betterSqliteBinding } from './native-build';
 import { APP_ORIGIN, guardAllWebContents, hardenSession, isTrustedSender } from './security';
 
 protocol.registerSchemesAsPrivileged([
@@ -56,7 +57,13 @@ async function start(): Promise<void> {
   Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({ platform: process.platform, development })));
   const userDataDir = app.getPath('userData');
   const samples = (await exists(samplesDir)) ? samplesDir : null;
-  const library = Library.open(join(userDataDir, DATABASE_FILE), samples);
+  const library = Library.open(join(userDataDir, DATABASE_FILE), samples, {
+    nativeBinding: betterSqliteBinding({
+      isPackaged: app.isPackaged,
+      appPath: app.getAppPath(),
+      abi: process.versions.modules,
+    }),
+  });
 
   protocol.handle('lightbox', async (request) => {
     const url = new URL(request.url);
