@@ -16,6 +16,9 @@ function electronBinary() {
 
 const config = ['-c', 'playwright.electron.config.ts'];
 if (electronBinary()) {
+  // The app under test loads Electron's own build of the native modules, as `npm start` does.
+  const native = spawnSync('npx', ['tsx', 'scripts/rebuild-electron.ts'], { stdio: 'inherit' });
+  if (native.status !== 0) process.exit(native.status ?? 1);
   const run = spawnSync('npx', ['playwright', 'test', ...config], { stdio: 'inherit' });
   process.exit(run.status ?? 1);
 }

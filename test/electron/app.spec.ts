@@ -2,11 +2,22 @@
 // Runs against the real Electron binary (see scripts/run-electron-tests.mjs): the security
 // defaults only Electron itself can prove.
 import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import {
+  addonAbi,
+  BUILD_RECORD,
+  electronBinary,
+  electronBuildDir,
+  parseBuildRecord,
+} from '../../src/main/electron/native-build';
 
 const ROOT = resolve(import.meta.dirname, '../..');
+const { getAbi } = createRequire(import.meta.url)('node-abi') as {
+  getAbi(target: string, runtime: 'electron'): string;
+};
 let app: ElectronApplication;
 let page: Page;
 
@@ -65,4 +76,71 @@ test('the image protocol refuses paths', async () => {
     fetch('lightbox://app/image/..%2f..%2fetc%2fpasswd').then((r) => r.status),
   );
   expect(status).toBe(400);
+});
+
+test('the application menu has no developer tools without --devtools', async () => {
+  const roles = await app.evaluate(({ Menu }) => {
+    const walk = (menu: Electron.Menu): string[] =>
+      menu.items.flatMap((item) => [String(item.role ?? ''), ...(item.submenu ? walk(item.submenu) : [])]);
+    const menu = Menu.getApplicationMenu();
+    return menu ? walk(menu).map((role) => role.toLowerCase()) : [];
+  });
+  expect(roles).toEqual(expect.arrayContaining(['copy', 'paste', 'zoomin']));
+  expect(roles).not.toContain('toggledevtools');
+  expect(roles).not.toContain('reload');
+});
+
+test('developer tools do not open outside development', async () => {
+  const opened = await app.evaluate(async ({ BrowserWindow }) => {
+    const contents = BrowserWindow.getAllWindows()[0]!.webContents;
+    contents.openDevTools({ mode: 'detach' });
+    await new Promise((done) => setTimeout(done, 1000));
+    return contents.isDevToolsOpened();
+  });
+  expect(opened).toBe(false);
+});
+
+test('a web contents the app did not create through its window code is hardened too', async () => {
+  const result = await app.evaluate(async ({ BrowserWindow }) => {
+    const win = new BrowserWindow({ show: false });
+    await win.loadURL('data:text/html,<p>stray</p>');
+    const before = win.webContents.getURL();
+    await win.webContents.executeJavaScript("location.href = 'lightbox://app/index.html'; 1");
+    await new Promise((done) => setTimeout(done, 500));
+    const after = win.webContents.getURL();
+    const popup = await win.webContents.executeJavaScript(
+      "window.open('lightbox://app/index.html') === null",
+    );
+    const geolocation = await win.webContents.executeJavaScript(
+      "navigator.permissions.query({ name: 'geolocation' }).then((p) => p.state)",
+    );
+    win.destroy();
+    return { before, after, popup, geolocation };
+  });
+  expect(result.after).toBe(result.before);
+  expect(result.popup).toBe(true);
+  expect(result.geolocation).toBe('denied');
+});
+
+test('the main process runs on Electron’s own better-sqlite3 build, made for its ABI', async () => {
+  const main = await app.evaluate(() => ({
+    abi: process.versions.modules,
+    electron: process.versions.electron,
+    sharedObjects: (process.report.getReport() as { sharedObjects: string[] }).sharedObjects,
+  }));
+  const installed = (
+    JSON.parse(readFileSync(join(ROOT, 'node_modules/electron/package.json'), 'utf8')) as { version: string }
+  ).version;
+  expect(main.electron).toBe(installed);
+  expect(main.abi).toBe(getAbi(installed, 'electron'));
+  const record = parseBuildRecord(readFileSync(join(electronBuildDir(ROOT, main.abi), BUILD_RECORD), 'utf8'));
+  expect(record).toMatchObject({ electron: installed, abi: main.abi });
+  const binary = realpathSync(electronBinary(ROOT, main.abi, 'better-sqlite3'));
+  expect(addonAbi(readFileSync(binary))).toEqual({ kind: 'v8', abi: main.abi });
+  const loaded = main.sharedObjects.map((file) =>
+    file.includes('better_sqlite3') ? realpathSync(file) : file,
+  );
+  expect(loaded).toContain(binary);
+  // Node's build in node_modules stays for the CLI and the tests; Electron never loads it.
+  expect(loaded.filter((file) => file.includes('better_sqlite3') && file !== binary)).toEqual([]);
 });

@@ -1,7 +1,7 @@
 // Electron entry: lifecycle, the lightbox:// protocol, the window, IPC. Everything else lives in
 // services that the CLI and tests run without Electron.
-import { app, BrowserWindow, dialog, ipcMain, protocol } from 'electron';
-import { existsSync } from 'node:fs';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session } from 'electron';
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { invokeChannels, type EventChannel, type EventOf } from '../../shared/ipc-contract';
 import { dispatch } from '../ipc/dispatch';
@@ -14,14 +14,20 @@ import { createInferenceHost } from '../services/inference/inference-host';
 import { Library } from '../services/library';
 import { ProfileStore } from '../services/profile/profile-store';
 import { secureWebPreferences } from '../web-preferences';
+import { menuTemplate } from './app-menu';
+import { isDevelopment } from './dev-mode';
 import { utilityInference } from './inference-utility-process';
-import { APP_ORIGIN, hardenContents, hardenSession, isTrustedSender } from './security';
+import { betterSqliteBinding } from './native-build';
+import { APP_ORIGIN, guardAllWebContents, hardenSession, isTrustedSender } from './security';
 
 protocol.registerSchemesAsPrivileged([
   { scheme: 'lightbox', privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
 ]);
 
 if (!app.requestSingleInstanceLock()) app.quit();
+
+const development = isDevelopment({ isPackaged: app.isPackaged, argv: process.argv, env: process.env });
+guardAllWebContents(development);
 
 const resources = app.isPackaged ? process.resourcesPath : app.getAppPath();
 const rendererDir = join(app.getAppPath(), 'dist', 'renderer');
@@ -35,9 +41,11 @@ function createWindow(): BrowserWindow {
     backgroundColor: '#111214',
     title: 'Lightbox',
     show: false,
-    webPreferences: secureWebPreferences(join(app.getAppPath(), 'dist', 'preload', 'index.cjs')),
+    webPreferences: {
+      ...secureWebPreferences(join(app.getAppPath(), 'dist', 'preload', 'index.cjs')),
+      devTools: development,
+    },
   });
-  hardenContents(win.webContents);
   win.once('ready-to-show', () => win.show());
   void win.loadURL(`${APP_ORIGIN}/index.html`);
   return win;
@@ -45,9 +53,17 @@ function createWindow(): BrowserWindow {
 
 async function start(): Promise<void> {
   await app.whenReady();
-  hardenSession();
+  hardenSession(session.defaultSession, development);
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({ platform: process.platform, development })));
   const userDataDir = app.getPath('userData');
-  const library = Library.open(join(userDataDir, DATABASE_FILE), existsSync(samplesDir) ? samplesDir : null);
+  const samples = (await exists(samplesDir)) ? samplesDir : null;
+  const library = Library.open(join(userDataDir, DATABASE_FILE), samples, {
+    nativeBinding: betterSqliteBinding({
+      isPackaged: app.isPackaged,
+      appPath: app.getAppPath(),
+      abi: process.versions.modules,
+    }),
+  });
 
   protocol.handle('lightbox', async (request) => {
     const url = new URL(request.url);
@@ -129,6 +145,13 @@ async function start(): Promise<void> {
     void renderThread.close();
     library.close();
   });
+}
+
+function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 start().catch((err: unknown) => {

@@ -1,17 +1,22 @@
-// Hardening that applies to every window: no navigation, no popups, no permissions, no network.
-import { session, type BrowserWindow, type IpcMainInvokeEvent, type WebContents } from 'electron';
+// Hardening for every web contents the app ever creates (windows, webviews, DevTools), attached once
+// through web-contents-created rather than per window, and for every session those contents use: no
+// navigation, no popups, no webviews, no permissions, no network, DevTools only in development.
+import { app, type BrowserWindow, type IpcMainInvokeEvent, type Session } from 'electron';
 import { CONTENT_SECURITY_POLICY } from '../protocol/serve-app-request';
+import { isAllowedRequest } from './request-policy';
 
 export const APP_ORIGIN = 'lightbox://app';
 
-export function hardenSession(): void {
-  const ses = session.defaultSession;
+const hardened = new WeakSet<Session>();
+
+export function hardenSession(ses: Session, development: boolean): void {
+  if (hardened.has(ses)) return;
+  hardened.add(ses);
   ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   ses.setPermissionCheckHandler(() => false);
-  // No remote content: only the app's own scheme (and devtools) may load.
+  ses.setDevicePermissionHandler(() => false);
   ses.webRequest.onBeforeRequest((details, callback) => {
-    const allowed = /^(lightbox|devtools|blob|data):/.test(details.url);
-    callback({ cancel: !allowed });
+    callback({ cancel: !isAllowedRequest(details.url, development) });
   });
   ses.webRequest.onHeadersReceived((details, callback) => {
     callback({
@@ -20,11 +25,17 @@ export function hardenSession(): void {
   });
 }
 
-export function hardenContents(contents: WebContents): void {
-  contents.on('will-navigate', (event) => event.preventDefault());
-  contents.on('will-redirect', (event) => event.preventDefault());
-  contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+/** Call before the first window: every web contents created afterwards is hardened as it is born. */
+export function guardAllWebContents(development: boolean): void {
+  app.on('web-contents-created', (_event, contents) => {
+    hardenSession(contents.session, development);
+    // Fires for the main frame and every subframe; loadURL from main does not emit it.
+    contents.on('will-frame-navigate', (event) => event.preventDefault());
+    contents.on('will-redirect', (event) => event.preventDefault());
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    if (!development) contents.on('devtools-opened', () => contents.closeDevTools());
+  });
 }
 
 /** IPC is answered only for the app's own top-level page in one of our windows. */

@@ -12,7 +12,7 @@ import { transferSyntaxName } from './dicom/pixels/transfer-syntaxes';
 import { DraftRepository } from './store/draft-repository';
 import { FeedbackRepository } from './store/feedback-repository';
 import { IndexRepository, type StudySort } from './store/index-repository';
-import { openDatabase, type Db } from './store/open-database';
+import { openDatabase, type Db, type OpenDatabaseOptions } from './store/open-database';
 import { SettingsRepository } from './store/settings-repository';
 
 export class UserError extends Error {}
@@ -34,8 +34,8 @@ export class Library {
     this.settings = new SettingsRepository(db);
   }
 
-  static open(databaseFile: string, samplesDir: string | null): Library {
-    return new Library(openDatabase(databaseFile), samplesDir);
+  static open(databaseFile: string, samplesDir: string | null, options?: OpenDatabaseOptions): Library {
+    return new Library(openDatabase(databaseFile, options), samplesDir);
   }
 
   close(): void {

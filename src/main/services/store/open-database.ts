@@ -7,9 +7,14 @@ import { migrations } from './migrations';
 
 export type Db = Database.Database;
 
-export function openDatabase(file: string): Db {
+export interface OpenDatabaseOptions {
+  /** The better-sqlite3 addon to load instead of node_modules' build: Electron's own (src/main/electron/native-build.ts). */
+  nativeBinding?: string;
+}
+
+export function openDatabase(file: string, options: OpenDatabaseOptions = {}): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
+  const db = new Database(file, { nativeBinding: options.nativeBinding });
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
