@@ -10,7 +10,6 @@ import { buildFeedbackRecord, type RecordImage } from '../feedback/build-record'
 import { UserError, type Library } from '../library';
 import type { Db } from '../store/open-database';
 import { applyOp } from './apply-op';
-import { readBurnedInAnnotation, type BurnedInAnnotation } from './burned-in-annotation';
 import { ReadingRepository, type ReadingRow } from './reading-repository';
 import { EMPTY_STATE, stateFromDraft, type ReadingState } from './reading-state';
 import { timeOnTaskMs } from './time-on-task';
@@ -20,8 +19,6 @@ export const STALE_MESSAGE = 'This report was changed in another window; it has 
 export class ReadingService {
   private readonly db: Db;
   private readonly rows: ReadingRepository;
-  /** By file content (the index's sha256): a header does not change while its file stays the same. */
-  private readonly annotations = new Map<string, BurnedInAnnotation>();
 
   constructor(
     private readonly library: Library,
@@ -311,25 +308,7 @@ export class ReadingService {
         row.version === 1 && row.status === 'in-progress'
           ? null
           : this.library.feedback.exclusion(row.studyId),
-      burnedIn: row.instanceId
-        ? {
-            annotation: this.annotation(row.instanceId),
-            confirmedClean: this.library.feedback.isConfirmedClean(row.instanceId),
-          }
-        : null,
     };
-  }
-
-  private annotation(instanceId: string): BurnedInAnnotation {
-    const location = this.library.repo.instance(instanceId);
-    if (!location) return 'unknown';
-    const known = this.annotations.get(location.sha256);
-    if (known) return known;
-    const annotation = readBurnedInAnnotation(location.path);
-    // A file that cannot be read now may be back later (a network share): only what was read is kept.
-    if (annotation === null) return 'unknown';
-    this.annotations.set(location.sha256, annotation);
-    return annotation;
   }
 }
 

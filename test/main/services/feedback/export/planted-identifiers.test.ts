@@ -175,7 +175,8 @@ describe('planted identifiers', () => {
     const burned = plantedFile(2, 'YES');
     const first = await importFile(library, join(dir, 'a.dcm'), clean.bytes, clean.sopUid);
     const second = await importFile(library, join(dir, 'b.dcm'), burned.bytes, burned.sopUid);
-    library.feedback.confirmClean(second.instanceId, true, 'r-0123456789abcdef', '2025-03-01T00:00:00.000Z');
+    const pinned = library.repo.instance(second.instanceId)!.sha256;
+    library.feedback.confirmClean(pinned, true, 'r-0123456789abcdef', '2025-03-01T00:00:00.000Z');
     await insertRecord(library, first, typedRecord());
     await insertRecord(library, second, { ...typedRecord(), createdAt: '2025-03-03T10:00:00.000Z' });
     // A record the reader excluded, whose reason is listed in the manifest.
