@@ -176,10 +176,11 @@ export class ReadingService {
         kind === 'signed-report' ? 'sign' : 'submit',
         at,
       );
+      const draft = row.draftId ? this.library.drafts.get(row.draftId) : null;
       const record = buildFeedbackRecord({
         kind,
         reading,
-        draft: row.draftId ? this.library.drafts.get(row.draftId) : null,
+        draft,
         image: this.recordImage(studyId, row.instanceId),
         secret: this.library.settings.pseudonymSecret(),
         reader: { role: profile.role, readerId: profile.readerId },
@@ -189,7 +190,14 @@ export class ReadingService {
       // A study kept out of training stays out when it is amended: the reader excluded the case.
       const exclusion = this.library.feedback.exclusion(studyId);
       const exclude = exclusion ?? record.exclude;
-      this.library.feedback.insert(studyId, row.version, row.instanceId, { ...record, exclude });
+      // The record pairs the draft with the final: it is of the pixels the draft was made from.
+      this.library.feedback.insert(
+        studyId,
+        row.version,
+        row.instanceId,
+        { ...record, exclude },
+        draft?.image.sha256,
+      );
       if (kind === 'signed-report') this.library.repo.setStatus(studyId, 'signed');
       // The reading was read back before its record existed.
       return { ...reading, exclude };

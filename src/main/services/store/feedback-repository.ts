@@ -32,21 +32,31 @@ type Row = {
 export class FeedbackRepository {
   constructor(private readonly db: Db) {}
 
-  /** The record is of the image's content as pinned now (the bytes the reader was shown). */
-  insert(studyId: string, version: number, instanceId: string, record: FeedbackRecord): void {
+  /**
+   * The record is of the content its draft was made from (`draftSha256`), else of the image's content as
+   * pinned now (the bytes the reader was shown); an export leaves it out once the pin is other content.
+   */
+  insert(
+    studyId: string,
+    version: number,
+    instanceId: string,
+    record: FeedbackRecord,
+    draftSha256: string | null = null,
+  ): void {
     const parsed = feedbackRecordSchema.parse(record);
     this.db
       .prepare(
         `INSERT INTO feedback_records
            (id, study_ref, version, instance_ref, image_sha256, kind, model_id, model_version, created_at, excluded,
             exclude_reason, json)
-         VALUES (?, ?, ?, ?, (SELECT sha256 FROM instances WHERE id = ?), ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, COALESCE(?, (SELECT sha256 FROM instances WHERE id = ?)), ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         parsed.recordId,
         studyId,
         version,
         instanceId,
+        draftSha256,
         instanceId,
         parsed.kind,
         parsed.model?.id ?? null,

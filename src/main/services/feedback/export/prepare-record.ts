@@ -33,8 +33,8 @@ const CHANGED =
   'the image file changed on disk after it was imported (its content no longer matches the sha256 taken ' +
   'at intake); it has been indexed again, and a confirmation that the earlier file was clean does not carry over';
 const OTHER_CONTENT =
-  'the image was indexed again with other content after this record was made; the record belongs to the ' +
-  'earlier pixels';
+  'the image was indexed again with other content after this record was made, or its draft was made from ' +
+  'an earlier file; the record belongs to other pixels than the file holds now';
 
 const shiftTimestamp = (iso: string, days: number): string => {
   const time = Date.parse(iso);

@@ -2,7 +2,16 @@
 // a failed export leaving nothing behind (real SQLite, real DICOM files, real file systems).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
@@ -13,6 +22,7 @@ import { parseDicom } from '../../../../../src/main/services/dicom/parse-dataset
 import { renderFile, RenderThread } from '../../../../../src/main/services/dicom/pixels';
 import { exportFeedback } from '../../../../../src/main/services/feedback/export/export-feedback';
 import { UserError, type Library } from '../../../../../src/main/services/library';
+import { ReadingService } from '../../../../../src/main/services/reading/reading-service';
 import { ROOT, SAMPLES } from '../../../../helpers/paths';
 import { pinMtime, swapKeepingStat } from '../../../../helpers/swap-file';
 import { useTempDirs } from '../../../../helpers/temp-dir';
@@ -26,6 +36,7 @@ import {
   readingParts,
   type ImportedImage,
 } from './fixtures';
+import { importStudy, RADIOLOGIST, saveDraft } from '../../reading/reading-fixtures';
 
 const tempDir = useTempDirs();
 const libraries: Library[] = [];
@@ -518,6 +529,43 @@ describe('exportFeedback', () => {
     const changed = await exportFeedback(library, { outDir: join(dir, 'changed'), format: 'jsonl' });
     expect(changed.excluded).toEqual([
       { recordId: record.recordId, reason: expect.stringMatching(/indexed again with other content/) },
+    ]);
+  });
+
+  it('leaves out a signed report whose draft was made from the file before it changed', async () => {
+    const dir = tempDir();
+    const library = openLibrary(dir);
+    libraries.push(library);
+    const service = new ReadingService(library);
+    const sign = async (name: string, draftId: string, change?: (file: string) => void) => {
+      const file = join(dir, name);
+      copyFileSync(join(SAMPLES, 'demo', name), file);
+      pinMtime(file);
+      const { studyId, instance } = await importStudy(library, file);
+      saveDraft(library, studyId, instance, draftId);
+      if (change) {
+        change(file);
+        expect(await library.importPaths([file])).toMatchObject({ added: 1, unchanged: 0 });
+      }
+      // A radiologist looks at the image the library holds now, confirms it clean, and signs the draft.
+      confirmClean(library, { instanceId: instance.id });
+      service.sign(studyId, service.open(studyId).revision, RADIOLOGIST);
+      return library.feedback.list().at(-1)!;
+    };
+    const kept = await sign('demo-01-normal.dcm', '00000000000000d1');
+    const changed = await sign('demo-02-cardiomegaly.dcm', '00000000000000d2', (file) => {
+      const bytes = Uint8Array.from(readFileSync(file));
+      bytes.fill(0xff, bytes.length - 440 * 20);
+      swapKeepingStat(file, bytes);
+    });
+    const summary = await exportFeedback(library, { outDir: join(dir, 'out'), format: 'jsonl' });
+    expect(summary).toMatchObject({ records: 1, images: 1 });
+    expect(readJsonl(join(dir, 'out/records.jsonl'))).toMatchObject([{ recordId: kept.record.recordId }]);
+    expect(summary.excluded).toEqual([
+      {
+        recordId: changed.record.recordId,
+        reason: expect.stringMatching(/or its draft was made from an earlier file/),
+      },
     ]);
   });
 

@@ -220,7 +220,7 @@ export async function makeRecord(
 /** A radiologist's statement that the image's pinned content is clean (or its withdrawal). */
 export function confirmClean(
   library: Library,
-  image: ImportedImage,
+  image: Pick<ImportedImage, 'instanceId'>,
   clean = true,
   at = '2025-03-01T00:00:00.000Z',
 ): void {
