@@ -107,3 +107,23 @@ test('a confirmation of a file swapped on disk since it was shown is refused; th
   await expect(error).toHaveCount(0);
   expect(await stored(page, instanceId)).toMatchObject({ annotation: 'YES', confirmedClean: true });
 });
+
+test('a confirmed image swapped on disk shows unconfirmed when the study is opened again', async ({
+  browser,
+}) => {
+  const { page, file, instanceId } = await openStudy(browser);
+  await box(page).check();
+  await expect.poll(async () => (await stored(page, instanceId)).confirmedClean).toBe(true);
+  await page.getByRole('button', { name: '← Worklist' }).click();
+  const swapped = Uint8Array.from(readFileSync(file));
+  swapped.fill(255, swapped.length - 440 * 40);
+  swapKeepingStat(file, swapped);
+
+  await page.getByTestId('study-row').first().click();
+  await expectRendered(page, 0);
+  await expect(box(page)).not.toBeChecked();
+  await expect(reportPanel(page).getByTestId('burned-in-header')).toContainText(
+    'Training exports leave it out until a radiologist confirms it',
+  );
+  expect(await stored(page, instanceId)).toMatchObject({ confirmedClean: false, changed: false });
+});
