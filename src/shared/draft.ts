@@ -104,6 +104,8 @@ export const draftSchema = z.object({
     path: z.string(),
     sopInstanceUid: z.string().nullable(),
     view: viewSchema,
+    /** Of the bytes the draft was made from; absent in drafts stored before it was kept. */
+    sha256: z.string().optional(),
     width: z.number().int(),
     height: z.number().int(),
     resized: z.object({ width: z.number().int(), height: z.number().int() }),
@@ -140,6 +142,11 @@ const draftImageSchema = z.object({
   path: z.string(),
   view: viewSchema,
   sopInstanceUid: z.string().nullable(),
+  /**
+   * The sha256 the library pinned at intake: the inference process drafts the file only while its bytes
+   * still hash to it. Absent for a file given by path (CLI).
+   */
+  sha256: z.string().optional(),
 });
 export type DraftImage = z.infer<typeof draftImageSchema>;
 
@@ -214,7 +221,14 @@ export const fromInferenceSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('event'), id: z.number().int(), event: draftEventSchema }),
   z.object({ type: z.literal('done'), id: z.number().int(), draft: draftSchema }),
   z.object({ type: z.literal('grounded'), id: z.number().int(), result: groundResultSchema }),
-  z.object({ type: z.literal('failed'), id: z.number().int(), message: z.string(), cancelled: z.boolean() }),
+  z.object({
+    type: z.literal('failed'),
+    id: z.number().int(),
+    message: z.string(),
+    cancelled: z.boolean(),
+    /** The image's bytes no longer hash to the sha256 the request pinned. */
+    imageChanged: z.boolean().optional(),
+  }),
 ]);
 export type FromInference = z.infer<typeof fromInferenceSchema>;
 

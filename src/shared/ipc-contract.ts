@@ -17,7 +17,13 @@ import {
   providerSettingSchema,
 } from './draft';
 import { exportFormatSchema, exportSummarySchema, modelQualitySchema, qualityPointSchema } from './feedback';
-import { readerProfileSchema, readingOpSchema, readingSchema, roleSchema } from './reading';
+import {
+  burnedInStateSchema,
+  readerProfileSchema,
+  readingOpSchema,
+  readingSchema,
+  roleSchema,
+} from './reading';
 
 const path = z.string().min(1).max(4096);
 const revision = z.number().int().nonnegative();
@@ -129,10 +135,18 @@ export const invokeChannels = {
       .strict(),
     result: z.null(),
   },
-  /** A reader's confirmation that an image has no burned-in identifiers (export gate). */
+  /** Whether the image may carry burned-in identifiers, and whether a reader confirmed it clean. */
+  'images:burned-in': {
+    args: z.object({ instanceId: idSchema }).strict(),
+    result: burnedInStateSchema,
+  },
+  /**
+   * A radiologist's confirmation that an image has no burned-in identifiers (export gate), or any
+   * reader's withdrawal of it; answers the image's state afterwards.
+   */
   'images:confirm-clean': {
     args: z.object({ instanceId: idSchema, clean: z.boolean() }).strict(),
-    result: z.null(),
+    result: burnedInStateSchema,
   },
   /** Asks main for a folder, then exports there; null when the user cancels the dialog. */
   'feedback:export': {

@@ -68,16 +68,26 @@ export const readingSchema = z.object({
   updatedAt: z.string(),
   /** The study's exclude-from-training flag; null while the study has no feedback record. */
   exclude: z.object({ excluded: z.boolean(), reason: z.string().nullable() }).nullable(),
-  /**
-   * Whether the reading's image may carry burned-in text (export leaves it out unless a reader confirmed
-   * it clean): its header's BurnedInAnnotation (0028,0301), 'unknown' when absent or unreadable, and the
-   * confirmation. null without an image.
-   */
-  burnedIn: z
-    .object({ annotation: z.enum(['YES', 'NO', 'unknown']), confirmedClean: z.boolean() })
-    .nullable(),
 });
 export type Reading = z.infer<typeof readingSchema>;
+
+/**
+ * Whether an image may carry burned-in text (export leaves it out unless a radiologist confirmed it
+ * clean): its header's BurnedInAnnotation (0028,0301), 'unknown' unless it is one value, YES or NO; and
+ * the confirmation, which belongs to the file's content (its sha256 at intake), not to its path.
+ */
+export const burnedInStateSchema = z.object({
+  annotation: z.enum(['YES', 'NO', 'unknown']),
+  confirmedClean: z.boolean(),
+  /** Radiologists confirm an image clean; any reader may withdraw a confirmation. */
+  mayConfirm: z.boolean(),
+  /**
+   * The file was found changed on disk while its state was read, and was indexed again: what is shown is
+   * the new file's, and a confirmation of the earlier one does not carry over.
+   */
+  changed: z.boolean(),
+});
+export type BurnedInState = z.infer<typeof burnedInStateSchema>;
 
 const text = z.string().max(20_000);
 const pixelBox = boxSchema.refine((b) => b.width > 0 && b.height > 0, 'a box needs a positive size');

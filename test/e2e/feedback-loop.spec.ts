@@ -281,8 +281,10 @@ test('the image is confirmed free of burned-in identifiers, and the report signe
   await clean.check();
   await expect(clean).toBeChecked();
   await expect
-    .poll(async () => (await stored()).burnedIn)
-    .toEqual({ annotation: 'YES', confirmedClean: true });
+    .poll(() =>
+      page.evaluate((id) => window.lightbox.invoke('images:burned-in', { instanceId: id }), instanceId),
+    )
+    .toMatchObject({ annotation: 'YES', confirmedClean: true });
   await expect(burnedIn.getByTestId('burned-in-header')).not.toContainText('Training exports leave it out');
   // The flag lives on the feedback records, which signing writes.
   await expect(panel().getByRole('checkbox', { name: 'Exclude from training' })).toBeDisabled();

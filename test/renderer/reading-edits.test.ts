@@ -47,7 +47,6 @@ const reading = (over: Partial<Reading> = {}): Reading => ({
   signedAt: null,
   updatedAt: '2025-01-01T00:00:00.000Z',
   exclude: null,
-  burnedIn: null,
   ...over,
 });
 

@@ -5,10 +5,11 @@ import type { EventChannel, EventOf, InvokeChannel, ResultOf } from '../../share
 import { invokeChannels } from '../../shared/ipc-contract';
 import type { z } from 'zod';
 import type { RenderPng } from '../services/dicom/pixels';
+import { burnedInState, confirmClean } from '../services/feedback/burned-in-annotation';
 import { exportFeedback } from '../services/feedback/export/export-feedback';
 import { qualityCsv, qualitySummary } from '../services/feedback/quality/model-quality';
 import { DraftService, type DraftServiceOptions } from '../services/inference/draft-service';
-import { UserError, type Library } from '../services/library';
+import type { Library } from '../services/library';
 import type { ProfileStore } from '../services/profile/profile-store';
 import { ReadingService } from '../services/reading/reading-service';
 
@@ -81,12 +82,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       readings.exclude(studyId, excluded, reason);
       return null;
     },
-    'images:confirm-clean': ({ instanceId, clean }) => {
-      const { readerId } = reader();
-      if (!library.repo.instance(instanceId)) throw new UserError('Unknown image.');
-      library.feedback.confirmClean(instanceId, clean, readerId, new Date().toISOString());
-      return null;
-    },
+    'images:burned-in': ({ instanceId }) => burnedInState(library, instanceId, reader()),
+    'images:confirm-clean': ({ instanceId, clean }) =>
+      confirmClean(library, instanceId, clean, reader(), new Date().toISOString()),
     'feedback:export': async ({ format, since, modelId }) => {
       const parent = await deps.pickExportDir();
       if (!parent) return null;

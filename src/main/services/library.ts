@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { ImportProgress, ImportReport, Study, StudySummary, TagDump } from '../../shared/domain';
 import { dumpTags } from './dicom/dump-tags';
+import { sha256Hex } from './dicom/content-hash';
 import { importPaths } from './dicom/intake';
 import { headerWarnings, twinWarning } from './dicom/instance-warnings';
 import { parseDicom } from './dicom/parse-dataset';
@@ -11,11 +12,20 @@ import { DEFLATED_LE, inflatePart10, wrapPart10 } from './dicom/part10';
 import { transferSyntaxName } from './dicom/pixels/transfer-syntaxes';
 import { DraftRepository } from './store/draft-repository';
 import { FeedbackRepository } from './store/feedback-repository';
-import { IndexRepository, type StudySort } from './store/index-repository';
+import { IndexRepository, type InstanceLocation, type StudySort } from './store/index-repository';
 import { openDatabase, type Db, type OpenDatabaseOptions } from './store/open-database';
 import { SettingsRepository } from './store/settings-repository';
 
 export class UserError extends Error {}
+
+/**
+ * An indexed file whose bytes no longer match the sha256 pinned at intake. It has been re-indexed (or
+ * could not be, said in the message); nothing read from it was handed on for the old index entry.
+ */
+export class ImageChangedError extends UserError {}
+
+/** An image's Part-10 bytes, read now, and the content hash pinned at intake that they match. */
+export type PinnedImage = { bytes: Uint8Array; sha256: string };
 
 export class Library {
   readonly repo: IndexRepository;
@@ -54,9 +64,13 @@ export class Library {
 
   /** Imports run one at a time: a second request waits for the first instead of racing it. */
   importPaths(paths: readonly string[], onProgress?: (p: ImportProgress) => void): Promise<ImportReport> {
-    const run = this.importing.then(() => importPaths(this.repo, paths, { onProgress }));
-    this.importing = run.catch(() => undefined);
-    return run;
+    return this.queueImport(() => importPaths(this.repo, paths, { onProgress }));
+  }
+
+  private queueImport(run: () => Promise<ImportReport>): Promise<ImportReport> {
+    const queued = this.importing.then(run);
+    this.importing = queued.catch(() => undefined);
+    return queued;
   }
 
   importSamples(onProgress?: (p: ImportProgress) => void): Promise<ImportReport> {
@@ -64,11 +78,50 @@ export class Library {
     return this.importPaths([this.samplesDir], onProgress);
   }
 
-  /** The instance as Part-10, non-deflated bytes; refused if its file vanished since intake. */
+  /** The instance as Part-10, non-deflated bytes; refused if its file vanished or changed since intake. */
   async instanceBytes(instanceId: string): Promise<Uint8Array> {
+    return (await this.readImage(instanceId)).bytes;
+  }
+
+  /**
+   * The instance's bytes, checked against the sha256 pinned at intake: a file that changed is re-indexed
+   * through the normal intake and refused with ImageChangedError, so its new pixels are never handed on
+   * as the image that was indexed, read or confirmed clean.
+   */
+  async readImage(instanceId: string): Promise<PinnedImage> {
+    const { loc, raw, sha256 } = await this.readPinned(instanceId);
+    return { bytes: this.part10(loc, raw), sha256 };
+  }
+
+  /** The file's bytes as they are on disk, once they matched the pin. */
+  private async readPinned(
+    instanceId: string,
+  ): Promise<{ loc: InstanceLocation; raw: Uint8Array; sha256: string }> {
+    const path = this.repo.instance(instanceId)?.path;
+    if (!path) throw new UserError('Unknown image.');
+    const raw = await this.readIndexed(path);
+    const sha256 = await sha256Hex(raw);
+    // Read again after the awaits: an import may have re-pinned the file meanwhile.
     const loc = this.repo.instance(instanceId);
-    if (!loc) throw new UserError('Unknown image.');
-    const bytes = await this.readIndexed(loc.path);
+    if (!loc || loc.path !== path) throw new UserError('This image is no longer in the library.');
+    if (loc.sha256 !== sha256) throw await this.reindexChanged(path);
+    return { loc, raw, sha256 };
+  }
+
+  /** Re-indexes a file found changed (hashing it, whatever its stat says); the error to refuse it with. */
+  async reindexChanged(path: string): Promise<ImageChangedError> {
+    const changed = 'The image file changed on disk after it was imported';
+    const report = await this.queueImport(() => importPaths(this.repo, [path], { rehash: true }));
+    const rejected = report.rejected[0];
+    return new ImageChangedError(
+      rejected
+        ? `${changed}, and the new file cannot be indexed (${rejected.reason}).`
+        : `${changed}; it has been indexed again, and a confirmation that the earlier file shows no ` +
+            'burned-in identifiers does not carry over.',
+    );
+  }
+
+  private part10(loc: InstanceLocation, bytes: Uint8Array): Uint8Array {
     if (loc.transferSyntaxUid === DEFLATED_LE) {
       return inflatePart10(bytes, { sopClassUid: loc.sopClassUid, sopInstanceUid: loc.sopUid });
     }
@@ -83,9 +136,7 @@ export class Library {
   }
 
   async instanceTags(instanceId: string): Promise<TagDump> {
-    const loc = this.repo.instance(instanceId);
-    if (!loc) throw new UserError('Unknown image.');
-    const bytes = await this.readIndexed(loc.path);
+    const { loc, raw: bytes } = await this.readPinned(instanceId);
     const { dataSet, hasPart10Header, transferSyntaxUid } = parseDicom(bytes);
     const warnings = headerWarnings(dataSet, hasPart10Header, transferSyntaxName(transferSyntaxUid));
     for (const twin of this.repo.sameSop(loc.sopUid, loc.id)) {

@@ -1,47 +1,66 @@
 // Burned-in text is the one identifier de-identification of the header cannot remove, so export leaves
-// out images whose header says they carry it, or does not say, until a reader confirms that nothing
-// identifying is burned into the pixels. Any reader may confirm, also after signing: it is about the
-// image, not the report.
+// out images whose header says they carry it, or does not clearly say they do not, until a radiologist
+// confirms that nothing identifying is burned into the pixels (main's rule: burned-in-annotation.ts).
+// An annotator sees the box and may withdraw a confirmation, not give one. It can be changed after
+// signing: it is about the image, not the report.
 import { useState } from 'react';
-import type { Reading } from '../../shared/reading';
+import type { BurnedInState } from '../../shared/reading';
+import { useBurnedIn } from './use-burned-in';
 
-type Props = {
-  burnedIn: NonNullable<Reading['burnedIn']>;
-  onConfirm: (clean: boolean) => Promise<boolean>;
-};
-
-const HEADER_SAYS: Record<Props['burnedIn']['annotation'], string> = {
+const HEADER_SAYS: Record<BurnedInState['annotation'], string> = {
   YES: 'The image header says text is burned into the pixels.',
   NO: 'The image header says no text is burned into the pixels.',
-  unknown: 'The image header does not say whether text is burned into the pixels.',
+  unknown: 'The image header does not clearly say whether text is burned into the pixels.',
 };
 
-export function BurnedInConfirm({ burnedIn, onConfirm }: Props) {
-  const { annotation } = burnedIn;
+export function BurnedInConfirm({ instanceId }: { instanceId: string }) {
+  const { state, error, confirm } = useBurnedIn(instanceId);
   // What was clicked, shown until main has answered (the box would otherwise flick back meanwhile).
   const [pending, setPending] = useState<boolean | null>(null);
-  const confirmedClean = pending ?? burnedIn.confirmedClean;
+  const confirmedClean = pending ?? state?.confirmedClean ?? false;
   const change = (clean: boolean) => {
     setPending(clean);
-    void onConfirm(clean).finally(() => setPending(null));
+    void confirm(clean).finally(() => setPending(null));
   };
+  const locked = !state || (!state.mayConfirm && !confirmedClean);
   return (
     <section
       className="burned-in"
       aria-label="Burned-in identifiers"
       data-testid="burned-in"
-      data-annotation={annotation}
+      data-annotation={state?.annotation}
     >
-      <label>
-        <input type="checkbox" checked={confirmedClean} onChange={(e) => change(e.target.checked)} />
+      <label title={state && !state.mayConfirm ? 'Only a radiologist can confirm an image clean' : undefined}>
+        <input
+          type="checkbox"
+          checked={confirmedClean}
+          disabled={locked}
+          onChange={(e) => change(e.target.checked)}
+        />
         No identifiers burned into this image
       </label>
-      <p className="muted" data-testid="burned-in-header">
-        {HEADER_SAYS[annotation]}
-        {annotation !== 'NO' &&
-          !confirmedClean &&
-          ' Training exports leave it out until a reader confirms it shows no name, ID or date.'}
-      </p>
+      {state && (
+        <p className="muted" data-testid="burned-in-header">
+          {HEADER_SAYS[state.annotation]}
+          {state.annotation !== 'NO' &&
+            !confirmedClean &&
+            (state.mayConfirm
+              ? ' Training exports leave it out until a radiologist confirms it shows no name, ID or date.'
+              : ' Training exports leave it out until a radiologist confirms it shows no name, ID or date; ' +
+                'annotators cannot confirm it.')}
+        </p>
+      )}
+      {state?.changed && (
+        <p className="notice" role="status" data-testid="burned-in-changed">
+          The image file changed on disk after it was imported. It has been indexed again, and a confirmation
+          given for the earlier file does not carry over.
+        </p>
+      )}
+      {error && (
+        <p className="error" role="alert" data-testid="burned-in-error">
+          {error}
+        </p>
+      )}
     </section>
   );
 }

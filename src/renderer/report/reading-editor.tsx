@@ -104,7 +104,7 @@ export function ReadingEditor({ session, draftFindings }: Props) {
       />
       <section className="training-data" aria-labelledby="training-data-title">
         <h3 id="training-data-title">Training data</h3>
-        {reading.burnedIn && <BurnedInConfirm burnedIn={reading.burnedIn} onConfirm={control.confirmClean} />}
+        {reading.instanceId && <BurnedInConfirm instanceId={reading.instanceId} />}
         <ExcludeToggle exclude={reading.exclude} onChange={control.exclude} />
       </section>
       <p className="hotkey-help muted">{readingHotkeyHelp.join(' · ')}</p>

@@ -23,8 +23,6 @@ export type ReadingControl = {
   revise(): void;
   /** Sets or clears the study's exclude-from-training flag; resolves whether main took it. */
   exclude(excluded: boolean, reason: string | null): Promise<boolean>;
-  /** States that the reading's image has no burned-in identifiers, or withdraws that. */
-  confirmClean(clean: boolean): Promise<boolean>;
   /** Opens the reading again (a draft has finished: the reading may now be built from it). */
   reopen(): void;
   /** Shows a message of the editor's own in the notice's place (an edit it cannot send). */
@@ -116,7 +114,7 @@ export function useReading(studyId: string): ReadingControl {
     [run, studyId],
   );
 
-  // Neither changes the reading's revision: main answers null, and the reading shown takes the change.
+  // It does not change the reading's revision: main answers null, and the reading shown takes the change.
   const exclude = useCallback(
     (excluded: boolean, reason: string | null) =>
       run([
@@ -126,18 +124,6 @@ export function useReading(studyId: string): ReadingControl {
         },
       ]),
     [run, studyId],
-  );
-
-  const confirmClean = useCallback(
-    (clean: boolean) =>
-      run([
-        async (r) => {
-          if (!r.instanceId || !r.burnedIn) return r;
-          await window.lightbox.invoke('images:confirm-clean', { instanceId: r.instanceId, clean });
-          return { ...r, burnedIn: { ...r.burnedIn, confirmedClean: clean } };
-        },
-      ]),
-    [run],
   );
 
   const reopen = useCallback(() => {
@@ -159,7 +145,6 @@ export function useReading(studyId: string): ReadingControl {
     submit: at('reading:submit'),
     revise,
     exclude,
-    confirmClean,
     reopen,
     tell,
     dismissNotice,

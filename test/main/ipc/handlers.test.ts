@@ -43,6 +43,7 @@ describe('reading channels', () => {
       ['reading:submit', { studyId, revision: 0 }],
       ['reading:revise', { studyId }],
       ['reading:exclude', { studyId, excluded: true, reason: null }],
+      ['images:burned-in', { instanceId: instance.id }],
       ['images:confirm-clean', { instanceId: instance.id, clean: true }],
     ];
     for (const [channel, args] of calls) expect(await refusal(channel, args)).toBe('Choose your role first.');
@@ -75,17 +76,27 @@ describe('reading channels', () => {
       /only annotators submit/,
     );
 
-    await call('images:confirm-clean', { instanceId: instance.id, clean: true });
-    expect(library.feedback.isConfirmedClean(instance.id)).toBe(true);
+    expect(await call('images:burned-in', { instanceId: instance.id })).toEqual({
+      annotation: 'YES',
+      confirmedClean: false,
+      mayConfirm: true,
+      changed: false,
+    });
+    expect(await call('images:confirm-clean', { instanceId: instance.id, clean: true })).toMatchObject({
+      confirmedClean: true,
+    });
+    expect(library.feedback.isConfirmedClean(library.repo.instance(instance.id)!.sha256)).toBe(true);
     expect(await refusal('images:confirm-clean', { instanceId: '0123456789abcdef', clean: true })).toBe(
       'Unknown image.',
     );
     expect(await call('reading:exclude', { studyId, excluded: true, reason: 'test image' })).toBeNull();
     expect(library.feedback.list()[0]).toMatchObject({ excluded: true, excludeReason: 'test image' });
-    // Both read back with the reading, as a reload of the window asks for it.
+    // Both read back, as a reload of the window asks for them.
     expect(await call('reading:open', { studyId })).toMatchObject({
       exclude: { excluded: true, reason: 'test image' },
-      burnedIn: { annotation: 'YES', confirmedClean: true },
+    });
+    expect(await call('images:burned-in', { instanceId: instance.id })).toMatchObject({
+      confirmedClean: true,
     });
 
     const summary = await call('quality:summary', {});
@@ -142,6 +153,18 @@ describe('the site configuration', () => {
     expect(await call('reading:submit', { studyId, revision: r.revision })).toMatchObject({
       status: 'submitted',
       signedBy: profile!.readerId,
+    });
+    // Releasing pixels past the burned-in gate is a radiologist's call; withdrawing one is anyone's.
+    const instanceId = r.instanceId!;
+    expect(await call('images:burned-in', { instanceId })).toMatchObject({ mayConfirm: false });
+    expect(await refusal('images:confirm-clean', { instanceId, clean: true })).toMatch(
+      /^Only a radiologist can confirm that an image shows no burned-in identifiers/,
+    );
+    const sha256 = library.repo.instance(instanceId)!.sha256;
+    expect(library.feedback.isConfirmedClean(sha256)).toBe(false);
+    library.feedback.confirmClean(sha256, true, 'r-00000000000000a1', '2025-03-01T08:00:00.000Z');
+    expect(await call('images:confirm-clean', { instanceId, clean: false })).toMatchObject({
+      confirmedClean: false,
     });
     library.close();
   });

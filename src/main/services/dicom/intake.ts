@@ -1,14 +1,14 @@
 // Study intake: reads each candidate file, rejects what cannot be shown (with the reason), and
 // indexes the rest. A file that fails never affects what is already indexed.
-import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import type { ImportProgress, ImportReport } from '../../../shared/domain';
-import type { IndexRepository } from '../store/index-repository';
+import type { FileStat, IndexRepository, InstanceLocation } from '../store/index-repository';
 import { collectFiles } from './collect-files';
 import { DicomParseError, parseDicom } from './parse-dataset';
 import { HeaderError, readHeader } from './read-header';
 import { isSupportedTransferSyntax, transferSyntaxName } from './pixels/transfer-syntaxes';
 import { checkPixelData } from './check-pixel-data';
+import { sha256Hex } from './content-hash';
 
 /** Larger files are not chest radiographs; refusing them bounds memory on hostile input. */
 export const MAX_FILE_BYTES = 1024 * 1024 * 1024;
@@ -16,6 +16,8 @@ export const MAX_FILE_BYTES = 1024 * 1024 * 1024;
 export type IntakeOptions = {
   onProgress?: (progress: ImportProgress) => void;
   now?: () => Date;
+  /** Read and hash every file, even one whose stat says it is unchanged (a file found changed is re-indexed). */
+  rehash?: boolean;
 };
 
 export async function importPaths(
@@ -41,7 +43,7 @@ export async function importPaths(
     if ('error' in candidate) {
       report.rejected.push({ path: candidate.path, reason: candidate.error });
     } else {
-      const outcome = await indexOne(repo, candidate.path, now().toISOString());
+      const outcome = await indexOne(repo, candidate.path, now().toISOString(), options.rehash ?? false);
       if ('reason' in outcome) report.rejected.push({ path: candidate.path, reason: outcome.reason });
       else {
         studies.add(outcome.studyId);
@@ -66,9 +68,9 @@ export async function importPaths(
 
 type Outcome = { studyId: string; unchanged: boolean; duplicateSop: string | null } | { reason: string };
 
-async function indexOne(repo: IndexRepository, path: string, now: string): Promise<Outcome> {
+async function indexOne(repo: IndexRepository, path: string, now: string, rehash: boolean): Promise<Outcome> {
   let bytes: Uint8Array;
-  let mtimeMs: number;
+  let fileStat: FileStat;
   const known = repo.findByPath(path);
   const unchanged = (): Outcome | null => {
     const study = known && repo.studyOfInstance(known.id);
@@ -79,20 +81,24 @@ async function indexOne(repo: IndexRepository, path: string, now: string): Promi
   try {
     const info = await stat(path);
     if (info.size > MAX_FILE_BYTES) return { reason: `file too large (${info.size} bytes)` };
-    // Same size and modification time: unchanged without reading it (as git and rsync decide).
-    if (known && known.size === info.size && known.mtimeMs === info.mtimeMs) {
+    fileStat = { size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, ino: info.ino };
+    // Same size, mtime, ctime and inode: unchanged without reading it (as git decides). ctime is what
+    // gives away a file rewritten in place whose mtime was set back; the file's readers check the content.
+    if (!rehash && known && sameStat(known, fileStat)) {
       const same = unchanged();
       if (same) return same;
     }
-    mtimeMs = info.mtimeMs;
     bytes = new Uint8Array(await readFile(path));
   } catch (err) {
     return { reason: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
   }
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const sha256 = await sha256Hex(bytes);
   if (known && known.sha256 === sha256) {
     const same = unchanged();
-    if (same) return same;
+    if (same) {
+      repo.restat(known.id, fileStat);
+      return same;
+    }
   }
   try {
     const parsed = parseDicom(bytes);
@@ -110,8 +116,8 @@ async function indexOne(repo: IndexRepository, path: string, now: string): Promi
       {
         path,
         sha256,
+        ...fileStat,
         size: bytes.byteLength,
-        mtimeMs,
         transferSyntaxUid: parsed.transferSyntaxUid,
         hasPart10Header: parsed.hasPart10Header,
         header,
@@ -125,3 +131,9 @@ async function indexOne(repo: IndexRepository, path: string, now: string): Promi
     return { reason: `cannot index: ${(err as Error).message ?? String(err)}` };
   }
 }
+
+const sameStat = (known: InstanceLocation, now: FileStat): boolean =>
+  known.size === now.size &&
+  known.mtimeMs === now.mtimeMs &&
+  known.ctimeMs === now.ctimeMs &&
+  known.ino === now.ino;

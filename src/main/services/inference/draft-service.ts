@@ -1,6 +1,9 @@
 // Drafts of library studies for the app: the study's images from the index, the pack from the models
 // folder, the draft itself in the inference process. Progress goes out as it comes; the finished draft
 // is stored and the study marked drafted. Drafts run one at a time, in the order they were asked for.
+// Each image goes with the sha256 pinned at intake; the inference process reads, hashes and renders the
+// same bytes and refuses a file that no longer matches, and a draft is kept only if the bytes it was made
+// from are still the pinned ones when it ends. A changed file is indexed again and the draft refused.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +16,7 @@ import type {
   ProviderSetting,
 } from '../../../shared/draft';
 import { UserError, type Library } from '../library';
+import { DraftImageChangedError } from './image-changed';
 import { DraftCancelledByUserError, type InferenceHost } from './inference-host';
 import { pickFrontal } from './pick-image';
 
@@ -102,15 +106,20 @@ export class DraftService {
     const image =
       images.find((i) => drafted && i.sopInstanceUid === drafted) ?? this.frontal(images, 'grounded');
     const limits = this.options.limits ?? DEFAULT_LIMITS;
-    return this.options.host.ground({
-      modelDir: defaultPack(this.options.modelsDir),
-      provider,
-      image,
-      phrase,
-      maxNewTokens: limits.groundingMaxNewTokens,
-      ...(this.options.threads ? { threads: this.options.threads } : {}),
-      hashCacheFile: this.options.hashCacheFile,
-    });
+    try {
+      return await this.options.host.ground({
+        modelDir: defaultPack(this.options.modelsDir),
+        provider,
+        image,
+        phrase,
+        maxNewTokens: limits.groundingMaxNewTokens,
+        ...(this.options.threads ? { threads: this.options.threads } : {}),
+        hashCacheFile: this.options.hashCacheFile,
+      });
+    } catch (err) {
+      if (err instanceof DraftImageChangedError) throw await this.options.library.reindexChanged(image.path);
+      throw err;
+    }
   }
 
   private studyImages(studyId: string): DraftImage[] {
@@ -119,7 +128,14 @@ export class DraftService {
       series.instances.flatMap((instance) => {
         const location = library.repo.instance(instance.id);
         return location
-          ? [{ path: location.path, view: instance.view, sopInstanceUid: instance.sopInstanceUid }]
+          ? [
+              {
+                path: location.path,
+                view: instance.view,
+                sopInstanceUid: instance.sopInstanceUid,
+                sha256: location.sha256,
+              },
+            ]
           : [];
       }),
     );
@@ -131,6 +147,14 @@ export class DraftService {
     } catch (err) {
       throw new UserError(`This study cannot be ${what}: ${(err as Error).message}.`);
     }
+  }
+
+  /** The drafted file changed after intake: it is indexed again, and the draft is not kept. */
+  private async refuseChanged(job: Job): Promise<Error> {
+    if (job.request.source.kind !== 'images') return new Error('the image file changed on disk');
+    const { path } = pickFrontal(job.request.source.images);
+    const reindexed = await this.options.library.reindexChanged(path);
+    return new UserError(`${reindexed.message} The draft was not kept; draft the study again.`);
   }
 
   /** Stops the draft whether it runs or waits; one that already ended is left as it is. */
@@ -157,11 +181,15 @@ export class DraftService {
     this.runningId = job.draftId;
     try {
       const draft = await host.draft(job.request, (event) => this.send(job, event));
+      // An import during the draft may have pinned other content for the file.
+      if (draft.image.sha256 !== library.repo.findByPath(draft.image.path)?.sha256)
+        throw new DraftImageChangedError(draft.image.path);
       library.drafts.save(job.draftId, job.studyId, draft);
       // A signed study stays signed: a new draft does not undo the reader's sign-off.
       if (library.getStudy(job.studyId).status === 'new') library.repo.setStatus(job.studyId, 'drafted');
       this.send(job, { kind: 'done', draft });
-    } catch (err) {
+    } catch (caught) {
+      const err = caught instanceof DraftImageChangedError ? await this.refuseChanged(job) : caught;
       const cancelled = err instanceof DraftCancelledByUserError;
       const message = cancelled
         ? 'The draft was cancelled.'

@@ -61,8 +61,8 @@ export async function draftStudy(request: DraftRequest, context: DraftContext): 
 
   const image = await resolveDraftImage(request.source);
   onEvent({ kind: 'stage', stage: 'render', message: `rendering ${image.path} (${image.view})` });
-  const { rendition, width, height, prepared, promptFor, renderMs, preprocessMs, encodeImageMs } =
-    await encodeImage(model, image.path, (p) => {
+  const { sha256, rendition, width, height, prepared, promptFor, renderMs, preprocessMs, encodeImageMs } =
+    await encodeImage(model, image, (p) => {
       checkCancelled();
       onEvent({
         kind: 'stage',
@@ -171,7 +171,10 @@ export async function draftStudy(request: DraftRequest, context: DraftContext): 
     model: draftModel,
     provider: model.provider,
     image: {
-      ...image,
+      path: image.path,
+      sopInstanceUid: image.sopInstanceUid,
+      view: image.view,
+      sha256,
       width,
       height,
       resized: prepared.resized,

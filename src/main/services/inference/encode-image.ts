@@ -1,10 +1,13 @@
 // The model's view of one image: rendered as the viewer renders it, resized and normalised as the
 // pack's processor does, and encoded by the vision graph. Drafts and "ground this" both start here.
-import type { DraftRequest } from '../../../shared/draft';
-import { renderFile } from '../dicom/pixels';
+import { readFile } from 'node:fs/promises';
+import type { DraftImage, DraftRequest } from '../../../shared/draft';
+import { sha256Hex } from '../dicom/content-hash';
+import { renderDicom } from '../dicom/pixels';
 import type { Prompt } from './engine/generate';
 import type { ModelCache, OpenModel } from './engine/open-model';
 import { preprocessImage } from './engine/preprocess-image';
+import { DraftImageChangedError } from './image-changed';
 
 const since = (t: number) => performance.now() - t;
 
@@ -16,9 +19,25 @@ type BeforeEncode = (prepared: {
   imageTokens: number;
 }) => void;
 
-export async function encodeImage(model: OpenModel, path: string, beforeEncode?: BeforeEncode) {
+/** The image's bytes, read once: what is hashed is what is rendered. */
+async function readPinned(image: Pick<DraftImage, 'path' | 'sha256'>) {
+  const bytes = new Uint8Array(await readFile(image.path));
+  const sha256 = await sha256Hex(bytes);
+  if (image.sha256 !== undefined && sha256 !== image.sha256)
+    throw new DraftImageChangedError(
+      'the image file changed on disk after it was imported (its sha256 is no longer the one taken at intake)',
+    );
+  return { bytes, sha256 };
+}
+
+export async function encodeImage(
+  model: OpenModel,
+  image: Pick<DraftImage, 'path' | 'sha256'>,
+  beforeEncode?: BeforeEncode,
+) {
   let t = performance.now();
-  const rendition = await renderFile(path, { frame: 0, window: { kind: 'auto' } });
+  const { bytes, sha256 } = await readPinned(image);
+  const rendition = await renderDicom(bytes, { frame: 0, window: { kind: 'auto' } });
   const renderMs = since(t);
   const { rows: height, columns: width } = rendition.info;
   t = performance.now();
@@ -35,7 +54,7 @@ export async function encodeImage(model: OpenModel, path: string, beforeEncode?:
     inputIds: model.tokenizer.imagePrompt({ instruction, imageTokens: prepared.imageTokens }).inputIds,
     image: { encoding, gridThw: prepared.gridThw },
   });
-  return { rendition, width, height, prepared, promptFor, renderMs, preprocessMs, encodeImageMs };
+  return { sha256, rendition, width, height, prepared, promptFor, renderMs, preprocessMs, encodeImageMs };
 }
 
 /** The pack's phrase-grounding instruction for a phrase. */

@@ -13,7 +13,7 @@ export async function groundPhrase(
 ): Promise<GroundResult> {
   const { model } = await openRequestedModel(context.models, request);
   const { pack, session, tokenizer } = model;
-  const { width, height, promptFor } = await encodeImage(model, request.image.path);
+  const { width, height, promptFor } = await encodeImage(model, request.image);
   const answer = await generate(
     session,
     tokenizer,

@@ -12,6 +12,7 @@ import {
   type GroundResult,
   type ToInference,
 } from '../../../shared/draft';
+import { DraftImageChangedError } from './image-changed';
 
 export type ExitInfo = { code: number | null; signal: string | null };
 
@@ -98,10 +99,9 @@ export function createInferenceHost(spawn: SpawnInference): InferenceHost {
     pending.delete(message.id);
     if (message.type === 'done') job.resolve({ draft: message.draft });
     else if (message.type === 'grounded') job.resolve({ grounded: message.result });
-    else
-      job.reject(
-        message.cancelled ? new DraftCancelledByUserError(message.message) : new Error(message.message),
-      );
+    else if (message.cancelled) job.reject(new DraftCancelledByUserError(message.message));
+    else if (message.imageChanged) job.reject(new DraftImageChangedError(message.message));
+    else job.reject(new Error(message.message));
   };
 
   /** Processes the host itself stopped, and why. */

@@ -7,6 +7,7 @@ import { toInferenceSchema, type FromInference } from '../../../shared/draft';
 import { ModelCache } from './engine/open-model';
 import { DraftCancelledError, draftStudy } from './draft-study';
 import { groundPhrase } from './ground-phrase';
+import { DraftImageChangedError } from './image-changed';
 
 type ParentPort = {
   on(event: 'message', listener: (event: { data: unknown }) => void): void;
@@ -71,6 +72,7 @@ channel.onMessage((raw) => {
         id,
         message: err instanceof Error ? err.message : String(err),
         cancelled,
+        ...(err instanceof DraftImageChangedError ? { imageChanged: true } : {}),
       });
     } finally {
       controllers.delete(id);

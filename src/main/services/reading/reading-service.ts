@@ -10,7 +10,6 @@ import { buildFeedbackRecord, type RecordImage } from '../feedback/build-record'
 import { UserError, type Library } from '../library';
 import type { Db } from '../store/open-database';
 import { applyOp } from './apply-op';
-import { readBurnedInAnnotation, type BurnedInAnnotation } from './burned-in-annotation';
 import { ReadingRepository, type ReadingRow } from './reading-repository';
 import { EMPTY_STATE, stateFromDraft, type ReadingState } from './reading-state';
 import { timeOnTaskMs } from './time-on-task';
@@ -20,8 +19,6 @@ export const STALE_MESSAGE = 'This report was changed in another window; it has 
 export class ReadingService {
   private readonly db: Db;
   private readonly rows: ReadingRepository;
-  /** By file content (the index's sha256): a header does not change while its file stays the same. */
-  private readonly annotations = new Map<string, BurnedInAnnotation>();
 
   constructor(
     private readonly library: Library,
@@ -179,10 +176,11 @@ export class ReadingService {
         kind === 'signed-report' ? 'sign' : 'submit',
         at,
       );
+      const draft = row.draftId ? this.library.drafts.get(row.draftId) : null;
       const record = buildFeedbackRecord({
         kind,
         reading,
-        draft: row.draftId ? this.library.drafts.get(row.draftId) : null,
+        draft,
         image: this.recordImage(studyId, row.instanceId),
         secret: this.library.settings.pseudonymSecret(),
         reader: { role: profile.role, readerId: profile.readerId },
@@ -192,7 +190,14 @@ export class ReadingService {
       // A study kept out of training stays out when it is amended: the reader excluded the case.
       const exclusion = this.library.feedback.exclusion(studyId);
       const exclude = exclusion ?? record.exclude;
-      this.library.feedback.insert(studyId, row.version, row.instanceId, { ...record, exclude });
+      // The record pairs the draft with the final: it is of the pixels the draft was made from.
+      this.library.feedback.insert(
+        studyId,
+        row.version,
+        row.instanceId,
+        { ...record, exclude },
+        draft?.image.sha256,
+      );
       if (kind === 'signed-report') this.library.repo.setStatus(studyId, 'signed');
       // The reading was read back before its record existed.
       return { ...reading, exclude };
@@ -311,25 +316,7 @@ export class ReadingService {
         row.version === 1 && row.status === 'in-progress'
           ? null
           : this.library.feedback.exclusion(row.studyId),
-      burnedIn: row.instanceId
-        ? {
-            annotation: this.annotation(row.instanceId),
-            confirmedClean: this.library.feedback.isConfirmedClean(row.instanceId),
-          }
-        : null,
     };
-  }
-
-  private annotation(instanceId: string): BurnedInAnnotation {
-    const location = this.library.repo.instance(instanceId);
-    if (!location) return 'unknown';
-    const known = this.annotations.get(location.sha256);
-    if (known) return known;
-    const annotation = readBurnedInAnnotation(location.path);
-    // A file that cannot be read now may be back later (a network share): only what was read is kept.
-    if (annotation === null) return 'unknown';
-    this.annotations.set(location.sha256, annotation);
-    return annotation;
   }
 }
 

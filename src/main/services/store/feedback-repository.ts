@@ -1,5 +1,6 @@
 // Feedback records in SQLite: the pseudonymised JSON, with the local keys an export needs to find the
-// image again (study, instance) kept in columns that never leave this machine.
+// image again (study, instance, and the sha256 of the content it was read on) kept in columns that never
+// leave this machine; and the readers' clean confirmations, by content.
 import { feedbackRecordSchema, type FeedbackRecord } from '../../../shared/feedback';
 import type { Db } from './open-database';
 
@@ -7,6 +8,8 @@ export type StoredRecord = {
   record: FeedbackRecord;
   studyId: string;
   instanceId: string;
+  /** The image's pinned sha256 when the record was written; null when that cannot be known (see migrations). */
+  imageSha256: string | null;
   excluded: boolean;
   excludeReason: string | null;
 };
@@ -21,6 +24,7 @@ type Row = {
   json: string;
   study_ref: string;
   instance_ref: string;
+  image_sha256: string | null;
   excluded: number;
   exclude_reason: string | null;
 };
@@ -28,18 +32,31 @@ type Row = {
 export class FeedbackRepository {
   constructor(private readonly db: Db) {}
 
-  insert(studyId: string, version: number, instanceId: string, record: FeedbackRecord): void {
+  /**
+   * The record is of the content its draft was made from (`draftSha256`), else of the image's content as
+   * pinned now (the bytes the reader was shown); an export leaves it out once the pin is other content.
+   */
+  insert(
+    studyId: string,
+    version: number,
+    instanceId: string,
+    record: FeedbackRecord,
+    draftSha256: string | null = null,
+  ): void {
     const parsed = feedbackRecordSchema.parse(record);
     this.db
       .prepare(
         `INSERT INTO feedback_records
-           (id, study_ref, version, instance_ref, kind, model_id, model_version, created_at, excluded, exclude_reason, json)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           (id, study_ref, version, instance_ref, image_sha256, kind, model_id, model_version, created_at, excluded,
+            exclude_reason, json)
+         VALUES (?, ?, ?, ?, COALESCE(?, (SELECT sha256 FROM instances WHERE id = ?)), ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         parsed.recordId,
         studyId,
         version,
+        instanceId,
+        draftSha256,
         instanceId,
         parsed.kind,
         parsed.model?.id ?? null,
@@ -86,7 +103,7 @@ export class FeedbackRepository {
       where.push('model_id = ?');
       params.push(filter.modelId);
     }
-    const sql = `SELECT json, study_ref, instance_ref, excluded, exclude_reason FROM feedback_records
+    const sql = `SELECT json, study_ref, instance_ref, image_sha256, excluded, exclude_reason FROM feedback_records
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, rowid`;
     return (this.db.prepare(sql).all(...params) as Row[]).map((r) => {
       const record = feedbackRecordSchema.parse(JSON.parse(r.json));
@@ -95,26 +112,29 @@ export class FeedbackRepository {
         record: { ...record, exclude: { excluded, reason: excluded ? r.exclude_reason : null } },
         studyId: r.study_ref,
         instanceId: r.instance_ref,
+        imageSha256: r.image_sha256,
         excluded,
         excludeReason: r.exclude_reason,
       };
     });
   }
 
-  /** A reader's statement that the image carries no burned-in identifiers (or withdrawal of it). */
-  confirmClean(instanceId: string, clean: boolean, readerId: string, at: string): void {
+  /**
+   * A reader's statement that the image content with this sha256 carries no burned-in identifiers (or
+   * withdrawal of it). Who may give it is burned-in-annotation.ts's rule.
+   */
+  confirmClean(sha256: string, clean: boolean, readerId: string, at: string): void {
     this.db
       .prepare(
-        `INSERT INTO image_clean_confirmations (instance_ref, clean, reader_id, at) VALUES (?, ?, ?, ?)
-         ON CONFLICT(instance_ref) DO UPDATE SET clean = excluded.clean, reader_id = excluded.reader_id, at = excluded.at`,
+        `INSERT INTO clean_confirmations (sha256, clean, reader_id, at) VALUES (?, ?, ?, ?)
+         ON CONFLICT(sha256) DO UPDATE SET clean = excluded.clean, reader_id = excluded.reader_id, at = excluded.at`,
       )
-      .run(instanceId, clean ? 1 : 0, readerId, at);
+      .run(sha256, clean ? 1 : 0, readerId, at);
   }
 
-  isConfirmedClean(instanceId: string): boolean {
-    const row = this.db
-      .prepare('SELECT clean FROM image_clean_confirmations WHERE instance_ref = ?')
-      .get(instanceId) as { clean: number } | undefined;
+  isConfirmedClean(sha256: string): boolean {
+    const row = this.db.prepare('SELECT clean FROM clean_confirmations WHERE sha256 = ?').get(sha256) as
+      { clean: number } | undefined;
     return row?.clean === 1;
   }
 }

@@ -10,10 +10,15 @@ export type IndexedFile = {
   sha256: string;
   size: number;
   mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
   transferSyntaxUid: string;
   hasPart10Header: boolean;
   header: IndexedHeader;
 };
+
+/** What intake compares to decide, without reading a file, that it is unchanged. */
+export type FileStat = Pick<IndexedFile, 'size' | 'mtimeMs' | 'ctimeMs' | 'ino'>;
 
 export type InstanceLocation = {
   id: string;
@@ -25,10 +30,14 @@ export type InstanceLocation = {
   sopClassUid: string;
   size: number;
   mtimeMs: number;
+  /** null for files indexed before ctime and inode were kept. */
+  ctimeMs: number | null;
+  ino: number | null;
 };
 
 const LOCATION_SELECT = `SELECT id, path, sha256, transfer_syntax AS transferSyntaxUid,
-  has_part10_header AS hasPart10Header, sop_uid AS sopUid, sop_class_uid AS sopClassUid, size, mtime_ms AS mtimeMs
+  has_part10_header AS hasPart10Header, sop_uid AS sopUid, sop_class_uid AS sopClassUid, size, mtime_ms AS mtimeMs,
+  ctime_ms AS ctimeMs, ino
   FROM instances`;
 
 export type StudySort = {
@@ -126,9 +135,10 @@ export class IndexRepository {
         .run(seriesId, h.seriesUid, studyId, h.seriesNumber, h.modality, h.seriesDescription, h.bodyPart);
       this.db
         .prepare(
-          `INSERT OR REPLACE INTO instances (id, series_ref, path, sha256, size, mtime_ms, sop_uid, sop_class_uid,
-             instance_number, transfer_syntax, has_part10_header, rows, columns, frames, photometric, view, imported_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT OR REPLACE INTO instances (id, series_ref, path, sha256, size, mtime_ms, ctime_ms, ino, sop_uid,
+             sop_class_uid, instance_number, transfer_syntax, has_part10_header, rows, columns, frames, photometric,
+             view, imported_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           instanceId,
@@ -137,6 +147,8 @@ export class IndexRepository {
           file.sha256,
           file.size,
           file.mtimeMs,
+          file.ctimeMs,
+          file.ino,
           h.sopUid,
           h.sopClassUid,
           h.instanceNumber,
@@ -152,6 +164,13 @@ export class IndexRepository {
       if (replacing) this.pruneEmpty();
     })();
     return { studyId, instanceId };
+  }
+
+  /** The file was read and its content is the one pinned: its stat is taken as the new "unchanged". */
+  restat(instanceId: string, stat: FileStat): void {
+    this.db
+      .prepare('UPDATE instances SET size = ?, mtime_ms = ?, ctime_ms = ?, ino = ? WHERE id = ?')
+      .run(stat.size, stat.mtimeMs, stat.ctimeMs, stat.ino, instanceId);
   }
 
   /** A file re-indexed into another study leaves empty parents behind; they go. */

@@ -132,4 +132,34 @@ export const migrations: readonly string[] = [
   `
   CREATE INDEX feedback_records_study ON feedback_records(study_ref);
   `,
+  // Confirmations and records follow the pixels, not the path. A confirmation is keyed by the sha256 of the
+  // file it was given for. One given under the path key is kept only where it provably concerns the bytes
+  // pinned now (given after the file's last intake) and came from a reader who has signed as a radiologist
+  // (only radiologists confirm). A record keeps the sha256 of the image it was read on (never exported);
+  // one written before its file was re-indexed with other content keeps none and is not exported.
+  // ctime and inode join size and mtime in intake's "unchanged" check: restoring an mtime changes ctime.
+  `
+  CREATE TABLE clean_confirmations (
+    sha256 TEXT PRIMARY KEY,
+    clean INTEGER NOT NULL,
+    reader_id TEXT NOT NULL,
+    at TEXT NOT NULL
+  );
+  INSERT INTO clean_confirmations (sha256, clean, reader_id, at)
+    SELECT i.sha256, c.clean, c.reader_id, c.at
+    FROM image_clean_confirmations c JOIN instances i ON i.id = c.instance_ref
+    WHERE c.at >= i.imported_at
+      AND c.reader_id IN (
+        SELECT json_extract(json, '$.reading.readerId') FROM feedback_records
+        WHERE json_extract(json, '$.reading.role') = 'radiologist')
+    ORDER BY c.at
+    ON CONFLICT(sha256) DO UPDATE SET clean = excluded.clean, reader_id = excluded.reader_id, at = excluded.at;
+  DROP TABLE image_clean_confirmations;
+  ALTER TABLE feedback_records ADD COLUMN image_sha256 TEXT;
+  UPDATE feedback_records SET image_sha256 = (
+    SELECT i.sha256 FROM instances i
+    WHERE i.id = feedback_records.instance_ref AND i.imported_at <= feedback_records.created_at);
+  ALTER TABLE instances ADD COLUMN ctime_ms REAL;
+  ALTER TABLE instances ADD COLUMN ino REAL;
+  `,
 ];

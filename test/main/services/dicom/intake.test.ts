@@ -1,4 +1,5 @@
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync, chmodSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importPaths } from '../../../../src/main/services/dicom/intake';
@@ -6,7 +7,8 @@ import { IndexRepository } from '../../../../src/main/services/store/index-repos
 import { openDatabase } from '../../../../src/main/services/store/open-database';
 import { FIXTURES, SAMPLES } from '../../../helpers/paths';
 import { encapsulatedPixelData, imageElements, writeDicom } from '../../../helpers/dicom-writer';
-import { writeSynthetic } from '../../../helpers/synthetic-dicom';
+import { pinMtime, swapKeepingStat } from '../../../helpers/swap-file';
+import { syntheticDicom, writeSynthetic } from '../../../helpers/synthetic-dicom';
 import { useTempDirs } from '../../../helpers/temp-dir';
 
 const tempDir = useTempDirs();
@@ -158,6 +160,47 @@ describe('intake', () => {
     const studies = repo.listStudies();
     expect(studies).toHaveLength(1); // the old study had no other file, so it went
     expect(studies[0]!.modalities).toEqual(['CR']);
+  });
+
+  it('re-indexes a file rewritten in place whose size and mtime were kept', async () => {
+    const { repo } = fresh();
+    const file = join(tempDir(), 'a.dcm');
+    const pixels = new Uint16Array(64).map((_, i) => i * 16);
+    writeSynthetic(file, '1.2.826.0.1.3680043.10.1432.81', { pixels });
+    pinMtime(file);
+    await importPaths(repo, [file]);
+    const pinned = repo.findByPath(file)!.sha256;
+    const swapped = syntheticDicom('1.2.826.0.1.3680043.10.1432.81', { pixels: pixels.map(() => 4095) });
+    swapKeepingStat(file, swapped);
+    expect(await importPaths(repo, [file])).toMatchObject({ added: 1, unchanged: 0 });
+    const repinned = repo.findByPath(file)!.sha256;
+    expect(repinned).not.toBe(pinned);
+    expect(repinned).toBe(createHash('sha256').update(swapped).digest('hex'));
+  });
+
+  it('keeps a file whose stat changed but whose content did not, and takes its new stat', async () => {
+    const { repo } = fresh();
+    const file = join(tempDir(), 'a.dcm');
+    writeSynthetic(file, '1.2.826.0.1.3680043.10.1432.82');
+    await importPaths(repo, [file]);
+    const before = repo.findByPath(file)!;
+    pinMtime(file);
+    expect(await importPaths(repo, [file])).toMatchObject({ added: 0, unchanged: 1 });
+    const after = repo.findByPath(file)!;
+    expect(after).toMatchObject({ id: before.id, sha256: before.sha256, mtimeMs: statSync(file).mtimeMs });
+    expect(after.ctimeMs).toBe(statSync(file).ctimeMs);
+  });
+
+  it('hashes every file when asked to, whatever its stat says', async () => {
+    const { repo } = fresh();
+    const file = join(tempDir(), 'a.dcm');
+    writeSynthetic(file, '1.2.826.0.1.3680043.10.1432.83');
+    await importPaths(repo, [file]);
+    // The index's stat stands for a file that is not the one pinned.
+    repo.db.prepare("UPDATE instances SET sha256 = 'stale'").run();
+    expect(await importPaths(repo, [file])).toMatchObject({ added: 0, unchanged: 1 });
+    expect(await importPaths(repo, [file], { rehash: true })).toMatchObject({ added: 1, unchanged: 0 });
+    expect(repo.findByPath(file)!.sha256).toBe(createHash('sha256').update(readFileSync(file)).digest('hex'));
   });
 
   it('reports an unreadable file without stopping', async () => {

@@ -60,7 +60,6 @@ const reading = (findings: ReadingFinding[], impression = ''): Reading => ({
   canUndo: false,
   canRedo: false,
   exclude: null,
-  burnedIn: null,
   signedBy: RADIOLOGIST.readerId,
   signedAt: '2025-03-01T09:00:00.000Z',
   updatedAt: '2025-03-01T09:00:00.000Z',

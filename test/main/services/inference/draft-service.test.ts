@@ -1,6 +1,7 @@
 // Drafts of library studies as the app asks for them, through the real inference child process and the
 // tiny exported pack: progress events, the stored draft, the study's status, cancel, a crash and a retry.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +14,7 @@ import {
 } from '../../../../src/main/services/inference/inference-host';
 import { Library } from '../../../../src/main/services/library';
 import { SAMPLES } from '../../../helpers/paths';
+import { pinMtime, swapKeepingStat } from '../../../helpers/swap-file';
 import { exportTinyPack, WORKER_SOURCE } from '../../../helpers/tiny-pack';
 
 const SAMPLE = join(SAMPLES, 'cxr/nih-cxr14-google_DX_implicitLE.dcm');
@@ -23,6 +25,8 @@ let host: InferenceHost;
 let library: Library;
 let studyId: string;
 const events: DraftProgress[] = [];
+/** Sees each event as it is emitted, before the service goes on. */
+let tap: ((progress: DraftProgress) => void) | null = null;
 let service: DraftService;
 
 beforeAll(async () => {
@@ -36,7 +40,10 @@ beforeAll(async () => {
     host,
     library,
     modelsDir,
-    emit: (progress) => events.push(progress),
+    emit: (progress) => {
+      events.push(progress);
+      tap?.(progress);
+    },
     hashCacheFile: join(workDir, 'hashes.json'),
     threads: 2,
     limits: { maxNewTokens: 12, groundingMaxNewTokens: 8 },
@@ -78,6 +85,7 @@ describe('drafting a library study', () => {
     const done = progress.at(-1);
     if (done?.kind !== 'done') throw new Error('no draft');
     expect(done.draft.image.path).toBe(SAMPLE);
+    expect(done.draft.image.sha256).toBe(library.repo.findByPath(SAMPLE)!.sha256);
     expect(done.draft.image.sopInstanceUid).toBe(sopInstanceUid);
     expect(progress.find((e) => e.kind === 'model')).toEqual({ kind: 'model', model: done.draft.model });
     expect(done.draft.provider.provider).toBe('cpu');
@@ -132,5 +140,72 @@ describe('drafting a library study', () => {
     expect(last?.kind === 'error' && last.message).toMatch(/^The inference process was killed/);
     const retry = service.start(studyId, 'cpu');
     expect((await ended(retry.draftId)).at(-1)?.kind).toBe('done');
+  });
+});
+
+describe('a file that changed on disk after intake', () => {
+  /** A copy of a sample (one study each), imported with an mtime a swap can set back, and its study. */
+  async function importedCopy(sample: string): Promise<{ file: string; study: string }> {
+    const file = join(workDir, sample);
+    copyFileSync(join(SAMPLES, 'cxr', sample), file);
+    pinMtime(file);
+    const report = await library.importPaths([file]);
+    return { file, study: report.studyIds[0]! };
+  }
+
+  /** The same file with its last pixels changed: same size, same mtime. */
+  function swap(file: string): string {
+    const bytes = Uint8Array.from(readFileSync(file));
+    bytes.fill(0, bytes.length - 4096);
+    swapKeepingStat(file, bytes);
+    return createHash('sha256').update(bytes).digest('hex');
+  }
+
+  it('is refused, indexed again, and drafted from the new pin the next time', async () => {
+    const { file, study } = await importedCopy('barre_CR-MONO1-10-chest.dcm');
+    const swapped = swap(file);
+    const refused = service.start(study, 'cpu');
+    expect((await ended(refused.draftId)).at(-1)).toEqual({
+      kind: 'error',
+      message: expect.stringMatching(
+        /^The image file changed on disk after it was imported; it has been indexed again, .* The draft was not kept; draft the study again\.$/,
+      ),
+      cancelled: false,
+    });
+    expect(service.latest(study)).toBeNull();
+    expect(library.repo.findByPath(file)!.sha256).toBe(swapped);
+    const retry = service.start(study, 'cpu');
+    const done = (await ended(retry.draftId)).at(-1);
+    expect(done?.kind === 'done' && done.draft.image.sha256).toBe(swapped);
+  });
+
+  it('is not kept when the file was pinned to other content while it was drafted', async () => {
+    const { file, study } = await importedCopy('siim-acr_nih_CR_jpegbaseline.dcm');
+    const pinned = library.repo.findByPath(file)!.sha256;
+    tap = (progress) => {
+      // After the image was read and encoded: as an import of other content would leave the index.
+      if (progress.event.kind === 'stage' && progress.event.stage === 'report')
+        library.repo.db.prepare("UPDATE instances SET sha256 = 'other' WHERE path = ?").run(file);
+    };
+    try {
+      const draft = service.start(study, 'cpu');
+      const last = (await ended(draft.draftId)).at(-1);
+      expect(last).toMatchObject({ kind: 'error', cancelled: false });
+      expect(last?.kind === 'error' && last.message).toMatch(/The draft was not kept/);
+    } finally {
+      tap = null;
+    }
+    expect(service.latest(study)).toBeNull();
+    // Indexed again from the file, whose bytes are the ones first pinned.
+    expect(library.repo.findByPath(file)!.sha256).toBe(pinned);
+  });
+
+  it('is refused for grounding too', async () => {
+    const { file, study } = await importedCopy('nema-wg04_RG1_J2KI.dcm');
+    const swapped = swap(file);
+    await expect(service.ground(study, 'There is a right pleural effusion.', 'cpu')).rejects.toThrow(
+      /^The image file changed on disk after it was imported; it has been indexed again/,
+    );
+    expect(library.repo.findByPath(file)!.sha256).toBe(swapped);
   });
 });

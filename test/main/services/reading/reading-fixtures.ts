@@ -27,7 +27,7 @@ export const ANNOTATOR: ReaderProfile = {
 export const HEART_BOX = { x: 160.61, y: 216.04, width: 190.96, height: 162.36 };
 
 export function demoDraft(
-  image: { path: string; sopInstanceUid: string | null; width?: number; height?: number },
+  image: { path: string; sopInstanceUid: string | null; sha256?: string; width?: number; height?: number },
   findings: Draft['findings'] = [
     {
       text: 'Severe cardiomegaly.',
@@ -57,12 +57,13 @@ export function demoDraft(
       variant: 'fp32',
       manifestSha256: 'a'.repeat(64),
       checkpointSha256: null,
-      intendedUse: 'Research demo; not for clinical use.',
+      intendedUse: 'demo-not-for-clinical-use',
     },
     provider: { provider: 'cpu', requested: 'auto', fallbackReason: null },
     image: {
       path: image.path,
       sopInstanceUid: image.sopInstanceUid,
+      ...(image.sha256 ? { sha256: image.sha256 } : {}),
       view: 'PA',
       width,
       height,
@@ -118,12 +119,19 @@ export function saveDraft(
   id = '00000000000000d1',
   createdAt?: string,
 ): string {
-  const path = library.repo.instance(instance.id)!.path;
+  // Made from the bytes pinned now, as the draft service keeps it.
+  const { path, sha256 } = library.repo.instance(instance.id)!;
   library.drafts.save(
     id,
     studyId,
     demoDraft(
-      { path, sopInstanceUid: instance.sopInstanceUid, width: instance.columns, height: instance.rows },
+      {
+        path,
+        sopInstanceUid: instance.sopInstanceUid,
+        sha256,
+        width: instance.columns,
+        height: instance.rows,
+      },
       undefined,
       createdAt,
     ),

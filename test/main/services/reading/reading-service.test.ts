@@ -1,14 +1,12 @@
 // The reading workflow on a real SQLite file and a real demo DICOM study: starting from the draft,
 // every edit operation, undo/redo across a restart, sign/submit with their feedback records, revisions,
 // two windows, and time on task.
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Library, UserError } from '../../../../src/main/services/library';
 import { ReadingService, STALE_MESSAGE } from '../../../../src/main/services/reading/reading-service';
 import { IDLE_CAP_MS } from '../../../../src/main/services/reading/time-on-task';
 import type { Reading, ReadingOp } from '../../../../src/shared/reading';
-import { writeSynthetic } from '../../../helpers/synthetic-dicom';
 import { useTempDirs } from '../../../helpers/temp-dir';
 import { ANNOTATOR, HEART_BOX, RADIOLOGIST, importStudy, saveDraft } from './reading-fixtures';
 
@@ -461,45 +459,5 @@ describe('signing, submitting and revising', () => {
     again.exclude(studyId, false, 'ignored when cleared');
     expect(again.open(studyId).exclude).toEqual({ excluded: false, reason: null });
     reopened.close();
-  });
-});
-
-describe('the burned-in state of the image', () => {
-  it("gives the header's statement and the reader's confirmation, which any reading call reads back", async () => {
-    const { library, studyId, instance, service } = await setup();
-    const r = service.open(studyId);
-    expect(r.burnedIn).toEqual({ annotation: 'YES', confirmedClean: false });
-    library.feedback.confirmClean(instance.id, true, ANNOTATOR.readerId, '2025-03-01T08:00:00.000Z');
-    const edited = service.apply(studyId, r.revision, { type: 'impression.set', text: 'x' }, RADIOLOGIST);
-    expect(edited.burnedIn).toEqual({ annotation: 'YES', confirmedClean: true });
-    library.feedback.confirmClean(instance.id, false, ANNOTATOR.readerId, '2025-03-01T08:01:00.000Z');
-    expect(service.open(studyId).burnedIn).toEqual({ annotation: 'YES', confirmedClean: false });
-    library.close();
-  });
-
-  it('reads a header that states NO, and says unknown once the file is gone', async () => {
-    const dir = tempDir();
-    const file = join(dir, 'clean.dcm');
-    writeSynthetic(file, '1.2.826.0.1.3680043.10.1432.9', { overrides: { BurnedInAnnotation: 'NO' } });
-    const library = Library.open(join(dir, 'db.sqlite'), null);
-    const { studyId } = await importStudy(library, file);
-    // A second service, as after a restart: nothing of the first one's reading of the header is kept.
-    expect(new ReadingService(library).open(studyId).burnedIn).toEqual({
-      annotation: 'NO',
-      confirmedClean: false,
-    });
-    rmSync(file);
-    expect(new ReadingService(library).open(studyId).burnedIn).toEqual({
-      annotation: 'unknown',
-      confirmedClean: false,
-    });
-    library.close();
-  });
-
-  it('is null for a study without an image to read', async () => {
-    const { library, studyId, instance, service } = await setup({ draft: false });
-    library.repo.db.prepare('DELETE FROM instances WHERE id = ?').run(instance.id);
-    expect(service.open(studyId)).toMatchObject({ instanceId: null, burnedIn: null });
-    library.close();
   });
 });

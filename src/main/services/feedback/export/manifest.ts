@@ -71,7 +71,8 @@ export function buildManifest(input: {
       dates: "every date moved back by the patient's number of days (1-3650), times kept",
       images:
         'model-input rendition as 8-bit grayscale PNG without text chunks; images whose header says or may ' +
-        'say they carry burned-in annotation are left out unless a reader confirmed them clean',
+        'say they carry burned-in annotation (anything but one value NO) are left out unless a radiologist ' +
+        'confirmed their content clean, and so is every image whose file no longer matches its sha256 at intake',
     },
     files: [...input.files],
   };

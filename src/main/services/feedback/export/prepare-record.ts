@@ -3,13 +3,15 @@
 // header under the Basic profile, and the record itself through the one de-identification boundary
 // (../deidentify/exported-record.ts: free text masked with the study's own identifiers, dates moved back
 // with the patient's date shift, header text only as the de-identified header keeps it). A record whose
-// image may carry burned-in text, whose image can no longer be read, or with a field not of its expected
-// form is left out with the reason: nothing of it is exported, so the export stays complete in what it
-// holds and says what it left out (one moved file should not block an export of thousands of records).
-// A header that cannot be de-identified stops the export instead.
+// image may carry burned-in text, whose file is no longer the content the record was read on (the sha256
+// pinned at intake), whose image can no longer be read, or with a field not of its expected form is left
+// out with the reason: nothing of it is exported, so the export stays complete in what it holds and says
+// what it left out (one moved file should not block an export of thousands of records). A header that
+// cannot be de-identified stops the export instead.
 import type { PngRendition, RenderPng } from '../../dicom/pixels';
-import { UserError, type Library } from '../../library';
+import { ImageChangedError, UserError, type Library, type PinnedImage } from '../../library';
 import type { StoredRecord } from '../../store/feedback-repository';
+import { burnedInAnnotation, burnedInExclusion } from '../burned-in-annotation';
 import { deidentifyHeader } from '../deidentify/deidentify-header';
 import { exportedRecord, UnexpectedField, type ExportedRecord } from '../deidentify/exported-record';
 import { knownIdentifiers } from '../deidentify/known-identifiers';
@@ -27,17 +29,12 @@ export type PreparedRecord = {
 
 export type Exclusion = { recordId: string; reason: string };
 
-const BURNED_IN_ANNOTATION = '00280301';
-
-function burnedInReason(dataset: JsonDataset): string | null {
-  const value = String(dataset[BURNED_IN_ANNOTATION]?.Value?.[0] ?? '')
-    .trim()
-    .toUpperCase();
-  if (value === 'NO') return null;
-  return value === 'YES'
-    ? 'the image has burned-in annotation (BurnedInAnnotation YES) and no reader has confirmed it clean'
-    : 'the image does not state that it is free of burned-in annotation and no reader has confirmed it clean';
-}
+const CHANGED =
+  'the image file changed on disk after it was imported (its content no longer matches the sha256 taken ' +
+  'at intake); it has been indexed again, and a confirmation that the earlier file was clean does not carry over';
+const OTHER_CONTENT =
+  'the image was indexed again with other content after this record was made, or its draft was made from ' +
+  'an earlier file; the record belongs to other pixels than the file holds now';
 
 /** A record the reader excluded, with their reason masked (with the header's identifiers if it can be read). */
 export async function readerExclusion(library: Library, stored: StoredRecord): Promise<Exclusion> {
@@ -63,16 +60,19 @@ export async function prepareRecord(
   const { record, instanceId } = stored;
   const exclude = (reason: string): Exclusion => ({ recordId: record.recordId, reason });
   if (!library.repo.instance(instanceId)) return exclude('the image is no longer in the library');
-  let bytes: Uint8Array;
+  let image: PinnedImage;
   let dataset: JsonDataset;
   try {
-    bytes = await library.instanceBytes(instanceId);
-    dataset = readDataset(bytes);
-  } catch {
+    image = await library.readImage(instanceId);
+    dataset = readDataset(image.bytes);
+  } catch (err) {
+    if (err instanceof ImageChangedError) return exclude(CHANGED);
     return exclude('the image file is missing or can no longer be read; re-import the study');
   }
-  const burnedIn = burnedInReason(dataset);
-  if (burnedIn && !library.feedback.isConfirmedClean(instanceId)) return exclude(burnedIn);
+  if (stored.imageSha256 !== image.sha256) return exclude(OTHER_CONTENT);
+  const { bytes, sha256 } = image;
+  const burnedIn = burnedInExclusion(burnedInAnnotation(dataset), library.feedback.isConfirmedClean(sha256));
+  if (burnedIn) return exclude(burnedIn);
 
   const masker = new TextMasker(knownIdentifiers(dataset));
   let rendition: PngRendition;

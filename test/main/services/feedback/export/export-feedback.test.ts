@@ -2,7 +2,16 @@
 // a failed export leaving nothing behind (real SQLite, real DICOM files, real file systems).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
@@ -13,9 +22,12 @@ import { parseDicom } from '../../../../../src/main/services/dicom/parse-dataset
 import { renderFile, RenderThread } from '../../../../../src/main/services/dicom/pixels';
 import { exportFeedback } from '../../../../../src/main/services/feedback/export/export-feedback';
 import { UserError, type Library } from '../../../../../src/main/services/library';
+import { ReadingService } from '../../../../../src/main/services/reading/reading-service';
 import { ROOT, SAMPLES } from '../../../../helpers/paths';
+import { pinMtime, swapKeepingStat } from '../../../../helpers/swap-file';
 import { useTempDirs } from '../../../../helpers/temp-dir';
 import {
+  confirmClean,
   importFile,
   insertRecord,
   importSynthetic,
@@ -24,6 +36,7 @@ import {
   readingParts,
   type ImportedImage,
 } from './fixtures';
+import { importStudy, RADIOLOGIST, saveDraft } from '../../reading/reading-fixtures';
 
 const tempDir = useTempDirs();
 const libraries: Library[] = [];
@@ -48,6 +61,13 @@ const readJsonl = (path: string): unknown[] =>
     .map((l) => JSON.parse(l) as unknown);
 
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+
+/** The same file with its last two rows of pixels white: text burned into the bottom (same size). */
+function withBurnedInText(file: Uint8Array): Uint8Array {
+  const bytes = Uint8Array.from(file);
+  for (let at = bytes.length - 2 * 48 * 2; at < bytes.length; at += 2) bytes.set([0xff, 0x0f], at);
+  return bytes;
+}
 
 const user = (text: string) => [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text }] }];
 const assistant = (text: string) => [{ role: 'assistant', content: [{ type: 'text', text }] }];
@@ -287,7 +307,7 @@ describe('exportFeedback', () => {
     const sopUid = parseDicom(bytes).dataSet.string('x00080018')!;
     const image = await importFile(library, join(dir, 'barre.dcm'), bytes, sopUid);
     // Its header does not say whether text is burned in.
-    library.feedback.confirmClean(image.instanceId, true, 'r-0123456789abcdef', '2025-03-01T00:00:00.000Z');
+    confirmClean(library, image);
     const record = await insertRecord(library, image);
     const outDir = join(dir, 'out');
     expect(await exportFeedback(library, { outDir, format: 'trl-kto' })).toMatchObject({
@@ -310,7 +330,7 @@ describe('exportFeedback', () => {
       bytes,
       parseDicom(bytes).dataSet.string('x00080018')!,
     );
-    library.feedback.confirmClean(image.instanceId, true, 'r-0123456789abcdef', '2025-03-01T00:00:00.000Z');
+    confirmClean(library, image);
     const record = await insertRecord(library, image);
     const thread = new RenderThread(join(ROOT, 'src/main/services/dicom/pixels/render-thread.ts'));
     let threadRenders = 0;
@@ -413,7 +433,10 @@ describe('exportFeedback', () => {
         recordId: a.recordId,
         reason: expect.stringMatching(/burned-in annotation \(BurnedInAnnotation YES\)/),
       },
-      { recordId: b.recordId, reason: expect.stringMatching(/does not state that it is free of burned-in/) },
+      {
+        recordId: b.recordId,
+        reason: expect.stringMatching(/does not state, as its one BurnedInAnnotation value, that it is free/),
+      },
     ]);
     const manifest = JSON.parse(readFileSync(join(dir, 'first/manifest.json'), 'utf8')) as {
       excluded: unknown;
@@ -421,13 +444,129 @@ describe('exportFeedback', () => {
     expect(manifest.excluded).toEqual(first.excluded);
     expect(readFileSync(join(dir, 'first/records.jsonl'), 'utf8')).toBe('');
 
-    library.feedback.confirmClean(yes.instanceId, true, 'r-0123456789abcdef', '2025-03-05T00:00:00.000Z');
-    library.feedback.confirmClean(unknown.instanceId, true, 'r-0123456789abcdef', '2025-03-05T00:00:00.000Z');
+    confirmClean(library, yes);
+    confirmClean(library, unknown);
     const second = await exportFeedback(library, { outDir: join(dir, 'second'), format: 'jsonl' });
     expect(second).toMatchObject({ records: 2, rows: 2, images: 2, excluded: [] });
-    library.feedback.confirmClean(yes.instanceId, false, 'r-0123456789abcdef', '2025-03-06T00:00:00.000Z');
+    confirmClean(library, yes, false);
     const third = await exportFeedback(library, { outDir: join(dir, 'third'), format: 'jsonl' });
     expect(third.excluded.map((x) => x.recordId)).toEqual([a.recordId]);
+  });
+
+  it('leaves out an image whose Burned In Annotation is multi-valued, though its first value is NO', async () => {
+    const { library, dir } = await setup();
+    const image = await importSynthetic(library, dir, { BurnedInAnnotation: ['NO', 'YES'] });
+    const record = await insertRecord(library, image);
+    expect(await exportFeedback(library, { outDir: join(dir, 'out'), format: 'jsonl' })).toMatchObject({
+      records: 0,
+      images: 0,
+      excluded: [
+        {
+          recordId: record.recordId,
+          reason: expect.stringMatching(
+            /does not state, as its one BurnedInAnnotation value, that it is free/,
+          ),
+        },
+      ],
+    });
+  });
+
+  it('leaves out a confirmed image swapped on disk (same size and mtime), which loses its confirmation', async () => {
+    const { library, dir } = await setup();
+    const image = await importSynthetic(library, dir, { BurnedInAnnotation: 'YES' });
+    pinMtime(image.path);
+    await library.importPaths([image.path]);
+    confirmClean(library, image);
+    const record = await insertRecord(library, image);
+    expect(await exportFeedback(library, { outDir: join(dir, 'before'), format: 'jsonl' })).toMatchObject({
+      records: 1,
+      images: 1,
+    });
+    const pinned = library.repo.instance(image.instanceId)!.sha256;
+    swapKeepingStat(image.path, withBurnedInText(readFileSync(image.path)));
+
+    const after = await exportFeedback(library, { outDir: join(dir, 'after'), format: 'jsonl' });
+    expect(after).toMatchObject({ records: 0, images: 0 });
+    expect(after.excluded).toEqual([
+      {
+        recordId: record.recordId,
+        reason: expect.stringMatching(
+          /^the image file changed on disk after it was imported \(its content no longer matches the sha256/,
+        ),
+      },
+    ]);
+    expect(readFileSync(join(dir, 'after/records.jsonl'), 'utf8')).toBe('');
+    // Indexed again through intake: the pin is the new file's, which nobody confirmed.
+    const repinned = library.repo.instance(image.instanceId)!.sha256;
+    expect(repinned).toBe(sha256(image.path));
+    expect(repinned).not.toBe(pinned);
+    expect(library.feedback.isConfirmedClean(repinned)).toBe(false);
+    // The record was read on the earlier pixels: it stays out even once the new file is confirmed clean.
+    confirmClean(library, image);
+    const later = await exportFeedback(library, { outDir: join(dir, 'later'), format: 'jsonl' });
+    expect(later.excluded).toEqual([
+      {
+        recordId: record.recordId,
+        reason: expect.stringMatching(/indexed again with other content after this record was made/),
+      },
+    ]);
+  });
+
+  it('keeps a confirmation through a re-import of the unchanged file, not of a changed one', async () => {
+    const { library, dir } = await setup();
+    const image = await importSynthetic(library, dir, { BurnedInAnnotation: 'YES' });
+    confirmClean(library, image);
+    const record = await insertRecord(library, image);
+    pinMtime(image.path);
+    expect(await library.importPaths([image.path])).toMatchObject({ added: 0, unchanged: 1 });
+    expect(await exportFeedback(library, { outDir: join(dir, 'same'), format: 'jsonl' })).toMatchObject({
+      records: 1,
+      excluded: [],
+    });
+    swapKeepingStat(image.path, withBurnedInText(readFileSync(image.path)));
+    expect(await library.importPaths([image.path])).toMatchObject({ added: 1, unchanged: 0 });
+    expect(library.feedback.isConfirmedClean(library.repo.instance(image.instanceId)!.sha256)).toBe(false);
+    const changed = await exportFeedback(library, { outDir: join(dir, 'changed'), format: 'jsonl' });
+    expect(changed.excluded).toEqual([
+      { recordId: record.recordId, reason: expect.stringMatching(/indexed again with other content/) },
+    ]);
+  });
+
+  it('leaves out a signed report whose draft was made from the file before it changed', async () => {
+    const dir = tempDir();
+    const library = openLibrary(dir);
+    libraries.push(library);
+    const service = new ReadingService(library);
+    const sign = async (name: string, draftId: string, change?: (file: string) => void) => {
+      const file = join(dir, name);
+      copyFileSync(join(SAMPLES, 'demo', name), file);
+      pinMtime(file);
+      const { studyId, instance } = await importStudy(library, file);
+      saveDraft(library, studyId, instance, draftId);
+      if (change) {
+        change(file);
+        expect(await library.importPaths([file])).toMatchObject({ added: 1, unchanged: 0 });
+      }
+      // A radiologist looks at the image the library holds now, confirms it clean, and signs the draft.
+      confirmClean(library, { instanceId: instance.id });
+      service.sign(studyId, service.open(studyId).revision, RADIOLOGIST);
+      return library.feedback.list().at(-1)!;
+    };
+    const kept = await sign('demo-01-normal.dcm', '00000000000000d1');
+    const changed = await sign('demo-02-cardiomegaly.dcm', '00000000000000d2', (file) => {
+      const bytes = Uint8Array.from(readFileSync(file));
+      bytes.fill(0xff, bytes.length - 440 * 20);
+      swapKeepingStat(file, bytes);
+    });
+    const summary = await exportFeedback(library, { outDir: join(dir, 'out'), format: 'jsonl' });
+    expect(summary).toMatchObject({ records: 1, images: 1 });
+    expect(readJsonl(join(dir, 'out/records.jsonl'))).toMatchObject([{ recordId: kept.record.recordId }]);
+    expect(summary.excluded).toEqual([
+      {
+        recordId: changed.record.recordId,
+        reason: expect.stringMatching(/or its draft was made from an earlier file/),
+      },
+    ]);
   });
 
   it('filters by creation day and model, and lists records a reader excluded with their reason masked', async () => {

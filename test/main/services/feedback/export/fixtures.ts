@@ -217,6 +217,21 @@ export async function makeRecord(
   };
 }
 
+/** A radiologist's statement that the image's pinned content is clean (or its withdrawal). */
+export function confirmClean(
+  library: Library,
+  image: Pick<ImportedImage, 'instanceId'>,
+  clean = true,
+  at = '2025-03-01T00:00:00.000Z',
+): void {
+  library.feedback.confirmClean(
+    library.repo.instance(image.instanceId)!.sha256,
+    clean,
+    'r-0123456789abcdef',
+    at,
+  );
+}
+
 /** Makes the record and stores it as the reading service does. */
 export async function insertRecord(
   library: Library,

@@ -277,7 +277,7 @@ async function exportPlanted(): Promise<{ source: string; outDirs: Record<Format
   for (const [i, file] of files.entries())
     images.push(await importFile(library, join(dir, `${i}.dcm`), file.bytes, file.sopUid));
   library.feedback.confirmClean(
-    images[1]!.instanceId,
+    library.repo.instance(images[1]!.instanceId)!.sha256,
     true,
     'r-0123456789abcdef',
     '2025-03-01T00:00:00.000Z',

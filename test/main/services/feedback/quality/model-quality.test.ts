@@ -78,6 +78,7 @@ describe('qualitySummary', () => {
       record,
       studyId: '00000000000000ab',
       instanceId: '00000000000000cd',
+      imageSha256: null,
       excluded: false,
       excludeReason: null,
     }));
