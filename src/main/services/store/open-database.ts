@@ -1,14 +1,14 @@
 // One SQLite file in the user data folder. WAL keeps readers unblocked during imports and
 // survives a killed process; migrations run in order inside one transaction each.
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { makePrivateDirSync, makePrivateFileSync, tightenFileSync } from '../../private-files';
 import { migrations } from './migrations';
 
 export type Db = Database.Database;
 
 export function openDatabase(file: string): Db {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') privateDatabaseFiles(file);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
@@ -16,6 +16,17 @@ export function openDatabase(file: string): Db {
   db.pragma('busy_timeout = 5000');
   migrate(db);
   return db;
+}
+
+/**
+ * The library holds patient data and the pseudonym secret: its folder is 0700 and the file 0600 before
+ * SQLite opens it, so the -wal, -shm and -journal files SQLite creates get 0600 too (it gives them the
+ * database file's mode). Those an older Lightbox left wider are tightened.
+ */
+function privateDatabaseFiles(file: string): void {
+  makePrivateDirSync(dirname(file));
+  makePrivateFileSync(file);
+  for (const suffix of ['-wal', '-shm', '-journal']) tightenFileSync(`${file}${suffix}`);
 }
 
 function migrate(db: Db): void {
