@@ -3,7 +3,9 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import type { ImportProgress, ImportReport } from '../../../shared/domain';
+import { retryWhileBusy } from '../store/busy-retry';
 import type { IndexRepository } from '../store/index-repository';
+import { storageMessage } from '../store/storage-errors';
 import { collectFiles } from './collect-files';
 import { DicomParseError, parseDicom } from './parse-dataset';
 import { HeaderError, readHeader } from './read-header';
@@ -106,22 +108,22 @@ async function indexOne(repo: IndexRepository, path: string, now: string): Promi
     }
     const pixelProblem = checkPixelData(parsed);
     if (pixelProblem) return { reason: pixelProblem };
-    const { studyId, instanceId } = repo.upsert(
-      {
-        path,
-        sha256,
-        size: bytes.byteLength,
-        mtimeMs,
-        transferSyntaxUid: parsed.transferSyntaxUid,
-        hasPart10Header: parsed.hasPart10Header,
-        header,
-      },
-      now,
-    );
+    const indexed = {
+      path,
+      sha256,
+      size: bytes.byteLength,
+      mtimeMs,
+      transferSyntaxUid: parsed.transferSyntaxUid,
+      hasPart10Header: parsed.hasPart10Header,
+      header,
+    };
+    const { studyId, instanceId } = await retryWhileBusy(() => repo.upsert(indexed, now));
     const dup = repo.sameSop(header.sopUid, instanceId).length > 0 ? header.sopUid : null;
     return { studyId, unchanged: false, duplicateSop: dup };
   } catch (err) {
     if (err instanceof DicomParseError || err instanceof HeaderError) return { reason: err.message };
+    const refused = storageMessage(err);
+    if (refused) return { reason: refused };
     return { reason: `cannot index: ${(err as Error).message ?? String(err)}` };
   }
 }

@@ -3,18 +3,23 @@
 import Database from 'better-sqlite3';
 import { dirname } from 'node:path';
 import { makePrivateDirSync, makePrivateFileSync, tightenFileSync } from '../../private-files';
+import { BUSY_WAIT_MS } from './busy-retry';
 import { migrations } from './migrations';
 
 export type Db = Database.Database;
 
+/** Opening (and migrating) may wait this long for another program's lock: no window exists yet. */
+const OPEN_BUSY_TIMEOUT_MS = 5000;
+
 export function openDatabase(file: string): Db {
   if (file !== ':memory:') privateDatabaseFiles(file);
-  const db = new Database(file);
+  const db = new Database(file, { timeout: OPEN_BUSY_TIMEOUT_MS });
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
   migrate(db);
+  // From here on SQLite blocks the thread only briefly; writes retry asynchronously (busy-retry.ts).
+  db.pragma(`busy_timeout = ${BUSY_WAIT_MS}`);
   return db;
 }
 

@@ -7,6 +7,7 @@ import { mkdir, readdir, rename, rm, rmdir, stat, type FileHandle } from 'node:f
 import { basename, dirname, join } from 'node:path';
 import { makePrivateDir, openPrivateFile } from '../../../private-files';
 import { UserError } from '../../library';
+import { storageRefusal } from '../../store/storage-errors';
 
 export type ExportedFile = { path: string; bytes: number; sha256: string };
 
@@ -23,7 +24,7 @@ const errorCode = (err: unknown): string | undefined =>
 export function exportError(err: unknown, outDir: string): Error {
   if (err instanceof UserError) return err;
   const code = errorCode(err);
-  if (code === 'ENOSPC' || code === 'EDQUOT')
+  if (storageRefusal(err) === 'full')
     return new UserError(`The disk is full (writing ${outDir}); nothing was exported.`);
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
     return new UserError(`The export folder is not writable: ${outDir}`);
