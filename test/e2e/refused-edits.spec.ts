@@ -3,8 +3,9 @@
 // mount the file fails and says so). Another program holding the library (a real second process in
 // BEGIN EXCLUSIVE on the same file) and the disk filled to its last page: the impression, a finding's
 // text and a new finding stay in their fields with "the library is busy" or "the disk is full", and the
-// notice's Retry stores them once the lock is gone or there is room, once each. An impression refused as
-// its study closes is there again, and stored, when the study reopens.
+// notice's Retry stores them once the lock is gone or there is room, once each, and before any edit made
+// while they waited. An impression refused as its study closes is there again, and stored, when the
+// study reopens.
 import { expect, test, type Page } from '@playwright/test';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -50,6 +51,14 @@ function stored(): { impression: string; findings: { text: string; state: string
     .get(studyId) as { state_json: string };
   return JSON.parse(row.state_json);
 }
+
+/** The kinds of the reading's stored edits, in the order they were stored. */
+const storedOps = (): string[] =>
+  (
+    library()
+      .repo.db.prepare('SELECT op_json FROM reading_edits WHERE study_ref = ? ORDER BY version, seq')
+      .all(studyId) as { op_json: string }[]
+  ).map((r) => (JSON.parse(r.op_json) as { type: string }).type);
 
 /** Fills the disk to its last page; the WAL starts empty (as after a checkpoint), so a commit must grow it. */
 function fillDisk(): void {
@@ -132,12 +141,20 @@ test("a finding's text edited on a full disk stays in its editor; dismissed, Ent
   await expect(notice()).toContainText(STORAGE_REFUSALS.full);
   await expect(editor).toHaveValue(edited);
 
+  // Room again, but an accept clicked now still waits behind the refused edit: no older edit is stored
+  // after a newer one.
   disk!.free();
+  await findingItems(page).nth(0).getByRole('button', { name: 'Accept' }).click();
   await retry().click();
   await expect(editor).toHaveCount(0);
   await expect(notice()).toHaveCount(0);
   await expect(heart.getByTestId('finding-text')).toHaveText(edited);
-  expect(stored().findings[1]).toMatchObject({ text: edited, state: 'edited' });
+  await expect(findingItems(page).nth(0)).toHaveAttribute('data-state', 'accepted');
+  expect(stored().findings.map((f) => [f.text, f.state])).toEqual([
+    [UPPER, 'accepted'],
+    [edited, 'edited'],
+  ]);
+  expect(storedOps().slice(-2)).toEqual(['finding.edit', 'finding.accept']);
 });
 
 test('a new finding added on a full disk stays in its field, and Retry adds it once', async () => {
@@ -158,7 +175,7 @@ test('a new finding added on a full disk stays in its field, and Retry adds it o
   await expect(field).toHaveValue('');
   await expect(notice()).toHaveCount(0);
   expect(stored().findings.map((f) => [f.text, f.state])).toEqual([
-    [UPPER, 'pending'],
+    [UPPER, 'accepted'],
     ['Mild cardiomegaly, typed on a full disk.', 'edited'],
     [added, 'added'],
   ]);

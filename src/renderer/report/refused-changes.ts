@@ -1,7 +1,8 @@
 // Changes main could not store because of the disk or the library (full, busy, failing), not because of
 // what they said: each waits, with what the reader typed still on screen, for the reader's Retry, and is
-// then sent again on the reading as it is by then; or for the reader to give up. Whoever made the change
-// learns only the end of it: stored, or not.
+// then sent again on the reading as it is by then; or for the reader to give up. Changes made meanwhile
+// wait behind them, so nothing is stored out of order. Whoever made a change learns only the end of
+// it: stored, or not.
 
 /** How one try went: stored, or refused, with the changes to send again when main only could not store them. */
 export type Attempt<C> = { stored: true } | { stored: false; retry: readonly C[] | null };

@@ -82,6 +82,9 @@ export function useReading(studyId: string): ReadingControl {
   const attempt = useCallback(
     (calls: readonly Call[]): Promise<Attempt<Call>> =>
       enqueue(async () => {
+        // Behind edits waiting for Retry: sent after them, never before (a later box move or text must
+        // not be overwritten by an earlier one retried).
+        if (live.current && gate.pending) return { stored: false, retry: calls };
         for (const [i, call] of calls.entries()) {
           // Sent even after the view has gone (an impression saved as the study closes).
           const base = current.current;
