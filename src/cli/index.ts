@@ -4,6 +4,7 @@ import { exportCommand } from './commands/export';
 import { importCommand } from './commands/import';
 import { qualityCommand } from './commands/quality';
 import { renderCommand } from './commands/render';
+import { storageMessage } from '../main/services/store/storage-errors';
 
 const USAGE = `usage: lightbox <command> [options]
 
@@ -42,7 +43,8 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command(rest);
   } catch (err) {
-    process.stderr.write(`lightbox ${name}: ${err instanceof Error ? err.message : String(err)}\n`);
+    const message = storageMessage(err) ?? (err instanceof Error ? err.message : String(err));
+    process.stderr.write(`lightbox ${name}: ${message}\n`);
     return 1;
   }
 }

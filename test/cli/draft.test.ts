@@ -1,5 +1,5 @@
 // lightbox draft in-process, with the inference worker run from its sources through tsx.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -58,6 +58,7 @@ describe('lightbox draft', () => {
     expect(await main(args)).toBe(0);
     const draft = draftSchema.parse(JSON.parse(readFileSync(out, 'utf8')));
     expect(draft.image.path).toBe(join(study, 'series', 'image.dcm'));
+    expect(statSync(out).mode & 0o777).toBe(0o600);
     expect(draft.tokens.reportGenerated).toBeLessThanOrEqual(8);
     expect(draft.provider).toMatchObject({
       provider: 'cpu',

@@ -1,5 +1,5 @@
 // lightbox render: writes the PNG, explains itself on stderr in one line, and fails cleanly.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
@@ -29,6 +29,8 @@ describe('lightbox render', () => {
     expect([png.width, png.height, png.depth, png.color]).toEqual([440, 440, 8, false]);
     const { pixels } = await renderFile(BARRE);
     expect(Uint8Array.from({ length: pixels.length }, (_, i) => png.data[4 * i]!)).toEqual(pixels);
+    // A radiograph is patient data: only the user can read it.
+    expect(statSync(out).mode & 0o777).toBe(0o600);
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).toMatch(
       /^lightbox render: wrote .*barre\.png: 440×440, frame 1, MONOCHROME1 inverted, window C=550 W=1024 \(header\), Implicit VR Little Endian/,

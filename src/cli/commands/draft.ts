@@ -2,11 +2,12 @@
 // drafting pipeline headless (tests, overnight pre-drafting of a worklist), in a child process as in the
 // app, with progress on stderr.
 import { existsSync } from 'node:fs';
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { providerSettingSchema, type Draft, type DraftEvent } from '../../shared/draft';
 import { defaultUserDataDir, MODEL_HASHES_FILE } from '../../main/paths';
+import { writePrivateFile } from '../../main/private-files';
 import { DEFAULT_PACK } from '../../main/services/inference/draft-service';
 import { forkInference } from '../../main/services/inference/fork-inference-process';
 import { createInferenceHost } from '../../main/services/inference/inference-host';
@@ -139,7 +140,8 @@ export async function draftCommand(argv: string[]): Promise<number> {
         if (line) process.stderr.write(`lightbox draft: ${line}\n`);
       },
     );
-    await writeFile(values.out, `${JSON.stringify(draft, null, 2)}\n`);
+    // The draft names the image's file and reports on a patient: only the user can read it.
+    await writePrivateFile(values.out, `${JSON.stringify(draft, null, 2)}\n`);
     process.stderr.write(`lightbox draft: ${summary(values.out, draft)}\n`);
     return 0;
   } catch (err) {

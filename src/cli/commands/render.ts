@@ -1,6 +1,5 @@
 // lightbox render <file.dcm> --out <file.png> [--frame N] [--window auto|minmax|C,W]: one image
 // through the pipeline that prepares model input, written as an 8-bit grayscale PNG.
-import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import {
   encodeGrayPng,
@@ -10,6 +9,7 @@ import {
   type FileRendition,
   type WindowRequest,
 } from '../../main/services/dicom/pixels';
+import { writePrivateFile } from '../../main/private-files';
 
 const USAGE = 'usage: lightbox render <file.dcm> --out <file.png> [--frame N] [--window auto|minmax|C,W]';
 
@@ -75,7 +75,11 @@ export async function renderCommand(argv: string[]): Promise<number> {
     return fail(`${input}: ${errorMessage(err)}`);
   }
   try {
-    await writeFile(values.out, encodeGrayPng(rendition.pixels, rendition.info.columns, rendition.info.rows));
+    // A radiograph is patient data: only the user can read the file.
+    await writePrivateFile(
+      values.out,
+      encodeGrayPng(rendition.pixels, rendition.info.columns, rendition.info.rows),
+    );
   } catch (err) {
     return fail(`cannot write ${values.out}: ${errorMessage(err)}`);
   }

@@ -2,7 +2,9 @@
 // before any service runs, and only user-facing messages cross back.
 import type { Envelope } from '../../shared/ipc-contract';
 import { invokeChannels, isInvokeChannel } from '../../shared/ipc-contract';
+import { STORAGE_REFUSALS } from '../../shared/storage-refusals';
 import { UserError } from '../services/library';
+import { storageRefusal } from '../services/store/storage-errors';
 import type { Handlers } from './handlers';
 import { log } from '../log';
 
@@ -35,6 +37,12 @@ export async function dispatch(
     return { ok: true, value: await handler(parsed.data) };
   } catch (err) {
     if (err instanceof UserError) return { ok: false, error: err.message };
+    // The disk is full, the library busy ...: nothing was stored, and the reader is told which.
+    const refusal = storageRefusal(err);
+    if (refusal) {
+      log.warn(`${channel} not stored`, refusal);
+      return { ok: false, error: STORAGE_REFUSALS[refusal] };
+    }
     // Messages of unexpected errors may carry paths or header values: log the kind only.
     log.error(`${channel} failed`, err instanceof Error ? err.name : typeof err);
     return { ok: false, error: 'Something went wrong; the details are in the log.' };

@@ -12,6 +12,7 @@ import { DraftService, type DraftServiceOptions } from '../services/inference/dr
 import type { Library } from '../services/library';
 import type { ProfileStore } from '../services/profile/profile-store';
 import { ReadingService } from '../services/reading/reading-service';
+import { retryWhileBusy } from '../services/store/busy-retry';
 
 type ParsedArgs<C extends InvokeChannel> = z.infer<(typeof invokeChannels)[C]['args']>;
 
@@ -68,18 +69,24 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       reader();
       return readings.open(studyId);
     },
-    'reading:apply': ({ studyId, revision, op }) => readings.apply(studyId, revision, op, reader()),
-    'reading:undo': ({ studyId, revision }) => readings.undo(studyId, revision, reader()),
-    'reading:redo': ({ studyId, revision }) => readings.redo(studyId, revision, reader()),
-    'reading:sign': ({ studyId, revision }) => readings.sign(studyId, revision, reader()),
-    'reading:submit': ({ studyId, revision }) => readings.submit(studyId, revision, reader()),
+    // Writes wait for a busy library off the event loop (busy-retry.ts); opening needs no write.
+    'reading:apply': ({ studyId, revision, op }) =>
+      retryWhileBusy(() => readings.apply(studyId, revision, op, reader())),
+    'reading:undo': ({ studyId, revision }) =>
+      retryWhileBusy(() => readings.undo(studyId, revision, reader())),
+    'reading:redo': ({ studyId, revision }) =>
+      retryWhileBusy(() => readings.redo(studyId, revision, reader())),
+    'reading:sign': ({ studyId, revision }) =>
+      retryWhileBusy(() => readings.sign(studyId, revision, reader())),
+    'reading:submit': ({ studyId, revision }) =>
+      retryWhileBusy(() => readings.submit(studyId, revision, reader())),
     'reading:revise': ({ studyId }) => {
       reader();
-      return readings.revise(studyId);
+      return retryWhileBusy(() => readings.revise(studyId));
     },
-    'reading:exclude': ({ studyId, excluded, reason }) => {
+    'reading:exclude': async ({ studyId, excluded, reason }) => {
       reader();
-      readings.exclude(studyId, excluded, reason);
+      await retryWhileBusy(() => readings.exclude(studyId, excluded, reason));
       return null;
     },
     'images:burned-in': ({ instanceId }) => burnedInState(library, instanceId, reader()),

@@ -1,7 +1,7 @@
 // One finding of the reading: who wrote it and what the reader did with it, its text (edited in
 // place), the model's original sentence on demand, why boxes were dropped, and its actions. The
 // selected finding also lists its boxes, each of which can move to another finding or go.
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { DroppedBox } from '../../shared/draft';
 import type { ReadingFinding, ReadingOp } from '../../shared/reading';
 import { stateLabel } from '../report/reading-edits';
@@ -22,17 +22,49 @@ type Props = {
   onSelect: () => void;
   onHover: (on: boolean) => void;
   onEditText: (on: boolean) => void;
-  onOps: (ops: ReadingOp[]) => void;
+  /** Resolves whether main stored the edits. */
+  onOps: (ops: ReadingOp[]) => Promise<boolean>;
 };
 
-function TextEditor({ text, onDone }: { text: string; onDone: (text: string | null) => void }) {
+type TextEditorProps = {
+  text: string;
+  /** Resolves whether main stored the text (after the reader's retries, where it could not at first). */
+  onSave: (text: string) => Promise<boolean>;
+  onClose: () => void;
+};
+
+/**
+ * Enter or leaving the field saves; the editor closes once main has the text, so text main refused
+ * (the disk is full, the library busy) stays here for Retry, or for Enter again. Escape closes it.
+ */
+function TextEditor({ text, onSave, onClose }: TextEditorProps) {
   const [value, setValue] = useState(text);
-  // Enter and the blur that follows the editor's removal must not save twice.
-  const done = useRef(false);
-  const finish = (result: string | null) => {
-    if (done.current) return;
-    done.current = true;
-    onDone(result);
+  const latest = useRef(text);
+  /** The text on its way to main: Enter and the blur that follows send it once. */
+  const sending = useRef<string | null>(null);
+  const closed = useRef(false);
+  // A save that returns after the editor went (another finding opened) closes nothing.
+  useEffect(() => {
+    closed.current = false;
+    return () => {
+      closed.current = true;
+    };
+  }, []);
+  const close = () => {
+    if (closed.current) return;
+    closed.current = true;
+    onClose();
+  };
+  const save = () => {
+    if (closed.current || sending.current !== null) return;
+    const next = value.trim();
+    if (!next || next === text) return close();
+    sending.current = next;
+    void onSave(next).then((ok) => {
+      sending.current = null;
+      // Text typed while it was on its way is the reader's too: the editor stays for it.
+      if (ok && latest.current.trim() === next) close();
+    });
   };
   return (
     <textarea
@@ -43,15 +75,18 @@ function TextEditor({ text, onDone }: { text: string; onDone: (text: string | nu
       maxLength={20_000}
       autoFocus
       onFocus={(e) => e.currentTarget.select()}
-      onChange={(e) => setValue(e.target.value)}
-      onBlur={() => finish(value)}
+      onChange={(e) => {
+        latest.current = e.target.value;
+        setValue(e.target.value);
+      }}
+      onBlur={save}
       onKeyDown={(e) => {
         if (e.key === 'Enter' && !e.shiftKey) {
           e.preventDefault();
-          finish(value);
+          save();
         } else if (e.key === 'Escape') {
           e.preventDefault();
-          finish(null);
+          close();
         }
       }}
     />
@@ -74,12 +109,8 @@ export function FindingItem({
 }: Props) {
   const { id, state, modelIndex } = finding;
   const fromModel = modelIndex !== null;
-  const op = (o: ReadingOp) => () => onOps([o]);
-  const saveText = (text: string | null) => {
-    onEditText(false);
-    const next = text?.trim();
-    if (next && next !== finding.text) onOps([{ type: 'finding.edit', findingId: id, text: next }]);
-  };
+  const op = (o: ReadingOp) => () => void onOps([o]);
+  const saveText = (text: string) => onOps([{ type: 'finding.edit', findingId: id, text }]);
   const classes = [
     'finding',
     `state-${state}`,
@@ -115,7 +146,7 @@ export function FindingItem({
       </div>
       {editing ? (
         <div data-groundable>
-          <TextEditor text={finding.text} onDone={saveText} />
+          <TextEditor text={finding.text} onSave={saveText} onClose={() => onEditText(false)} />
         </div>
       ) : (
         <p className="finding-text" data-testid="finding-text" data-groundable>
@@ -142,7 +173,7 @@ export function FindingItem({
                   value=""
                   onChange={(e) => {
                     const to = e.target.value;
-                    if (to) onOps([{ type: 'box.relabel', boxId: box.id, findingId: to }]);
+                    if (to) void onOps([{ type: 'box.relabel', boxId: box.id, findingId: to }]);
                   }}
                 >
                   <option value="" disabled>

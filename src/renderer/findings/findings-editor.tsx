@@ -28,12 +28,21 @@ type Props = {
 const shortLabel = (f: ReadingFinding, i: number): string =>
   `${i + 1}. ${f.text.length > 40 ? `${f.text.slice(0, 39)}…` : f.text}`;
 
+/** A new finding's text stays in the field until main has stored the finding (after Retry, if it must). */
 function AddFinding({ onAdd }: { onAdd: (text: string) => Promise<boolean> }) {
   const [text, setText] = useState('');
+  /** One finding on its way at a time: Enter again must not add it twice. */
+  const adding = useRef(false);
   const submit = (e?: FormEvent) => {
     e?.preventDefault();
     const value = text.trim();
-    if (value) void onAdd(value).then((ok) => ok && setText(''));
+    if (!value || adding.current) return;
+    adding.current = true;
+    void onAdd(value).then((ok) => {
+      adding.current = false;
+      // Text typed while it was on its way stays.
+      if (ok) setText((t) => (t.trim() === value ? '' : t));
+    });
   };
   return (
     <form className="add-finding" onSubmit={submit}>
@@ -112,7 +121,7 @@ export function FindingsEditor(props: Props) {
             onSelect={() => onSelect(finding.id)}
             onHover={(on) => onHover(on ? finding.id : null)}
             onEditText={(on) => onEditText(on ? finding.id : null)}
-            onOps={(ops) => void onOps(ops)}
+            onOps={onOps}
           />
         ))}
       </ol>

@@ -35,11 +35,26 @@ export function ReadingEditor({ session, draftFindings }: Props) {
       data-read-only={readOnly}
     >
       {control.notice && (
-        <p className="notice" role="alert" data-testid="reading-notice">
-          {control.notice}
-          <button type="button" aria-label="Dismiss" onClick={control.dismissNotice}>
-            ×
-          </button>
+        <p
+          className="notice"
+          role="alert"
+          data-testid="reading-notice"
+          // Its buttons take no focus: a finding being edited keeps it, and its text.
+          onMouseDown={(e) => {
+            if ((e.target as Element).closest('button')) e.preventDefault();
+          }}
+        >
+          <span>{control.notice}</span>
+          <span className="notice-actions">
+            {control.retry && (
+              <button type="button" onClick={control.retry}>
+                Retry
+              </button>
+            )}
+            <button type="button" aria-label="Dismiss" onClick={control.dismissNotice}>
+              ×
+            </button>
+          </span>
         </p>
       )}
       <section className="findings-section" aria-labelledby="findings-title">
@@ -91,6 +106,8 @@ export function ReadingEditor({ session, draftFindings }: Props) {
         />
       </section>
       <ImpressionEditor
+        key={reading.studyId}
+        studyId={reading.studyId}
         value={reading.impression}
         readOnly={!session.canEditText}
         onSave={(text) => control.apply([{ type: 'impression.set', text }])}

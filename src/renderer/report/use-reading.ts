@@ -1,9 +1,12 @@
 // A study's reading. Main holds it: every edit goes there with the revision it was made on, and the
 // reading main answers replaces the one shown. Calls run one after another, so each is made on the
 // revision the one before returned; when another window got there first, the reading is opened again.
+// An edit main could not store (the disk is full, the library busy) waits for the reader's Retry.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Reading, ReadingOp } from '../../shared/reading';
+import { isStorageRefusal } from '../../shared/storage-refusals';
 import { isStaleRevision } from './reading-edits';
+import { RetryGate, untilStored, type Attempt } from './refused-changes';
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
@@ -12,9 +15,17 @@ export type ReadingControl = {
   reading: Reading | null;
   /** Why the reading could not be opened. */
   error: string | null;
-  /** What main refused last; cleared by the next change that goes through. */
+  /** What main refused last; cleared by the next change that goes through while none waits for Retry. */
   notice: string | null;
-  /** Applies the edits in order, stopping at the first refused; resolves whether all went through. */
+  /**
+   * Sends the changes main could not store again (null: none waits). Until then, or until the notice is
+   * dismissed, their callers' promises stay unresolved, so the editors keep what the reader typed.
+   */
+  retry: (() => void) | null;
+  /**
+   * Applies the edits in order, stopping at the first refused; resolves whether all went through, after
+   * the reader's retries when main could not store them.
+   */
   apply(ops: readonly ReadingOp[]): Promise<boolean>;
   undo(): void;
   redo(): void;
@@ -27,6 +38,7 @@ export type ReadingControl = {
   reopen(): void;
   /** Shows a message of the editor's own in the notice's place (an edit it cannot send). */
   tell(text: string): void;
+  /** Hides the notice; changes waiting for Retry are given up (their editors still hold the text). */
   dismissNotice(): void;
 };
 
@@ -36,6 +48,8 @@ export function useReading(studyId: string): ReadingControl {
   const [reading, setReading] = useState<Reading | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [waiting, setWaiting] = useState(false);
+  const [gate] = useState(() => new RetryGate(setWaiting));
   const current = useRef<Reading | null>(null);
   const queue = useRef<Promise<unknown>>(Promise.resolve());
   const live = useRef(true);
@@ -62,26 +76,36 @@ export function useReading(studyId: string): ReadingControl {
     return next;
   }, []);
 
-  const run = useCallback(
-    (calls: readonly Call[]): Promise<boolean> =>
+  /** One try of the calls, in the queue; a storage refusal returns the calls it left unsent. */
+  const attempt = useCallback(
+    (calls: readonly Call[]): Promise<Attempt<Call>> =>
       enqueue(async () => {
-        for (const call of calls) {
+        // Behind edits waiting for Retry: sent after them, never before (a later box move or text must
+        // not be overwritten by an earlier one retried).
+        if (live.current && gate.pending) return { stored: false, retry: calls };
+        for (const [i, call] of calls.entries()) {
           // Sent even after the view has gone (an impression saved as the study closes).
           const base = current.current;
-          if (!base) return false;
+          if (!base) return { stored: false, retry: null };
           try {
             show(await call(base));
           } catch (e) {
             const text = message(e);
             if (live.current) setNotice(text);
             if (isStaleRevision(text)) await open();
-            return false;
+            const retry = live.current && isStorageRefusal(text) ? calls.slice(i) : null;
+            return { stored: false, retry };
           }
         }
-        if (live.current) setNotice(null);
-        return true;
+        if (live.current && !gate.pending) setNotice(null);
+        return { stored: true };
       }),
-    [enqueue, open, show],
+    [enqueue, gate, open, show],
+  );
+
+  const run = useCallback(
+    (calls: readonly Call[]): Promise<boolean> => untilStored(calls, attempt, gate),
+    [attempt, gate],
   );
 
   useEffect(() => {
@@ -89,8 +113,9 @@ export function useReading(studyId: string): ReadingControl {
     void enqueue(open);
     return () => {
       live.current = false;
+      gate.answer(false);
     };
-  }, [enqueue, open]);
+  }, [enqueue, gate, open]);
 
   const apply = useCallback(
     (ops: readonly ReadingOp[]) =>
@@ -131,13 +156,18 @@ export function useReading(studyId: string): ReadingControl {
     void enqueue(open);
   }, [enqueue, open, show]);
 
-  const dismissNotice = useCallback(() => setNotice(null), []);
+  const retry = useCallback(() => gate.answer(true), [gate]);
+  const dismissNotice = useCallback(() => {
+    setNotice(null);
+    gate.answer(false);
+  }, [gate]);
   const tell = useCallback((text: string) => setNotice(text), []);
 
   return {
     reading,
     error,
     notice,
+    retry: waiting ? retry : null,
     apply,
     undo: at('reading:undo'),
     redo: at('reading:redo'),

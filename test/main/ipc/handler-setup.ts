@@ -3,11 +3,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { vi } from 'vitest';
+import { dispatch } from '../../../src/main/ipc/dispatch';
 import { createHandlers } from '../../../src/main/ipc/handlers';
 import { forkInference } from '../../../src/main/services/inference/fork-inference-process';
 import { createInferenceHost } from '../../../src/main/services/inference/inference-host';
 import { Library } from '../../../src/main/services/library';
 import { ProfileStore } from '../../../src/main/services/profile/profile-store';
+import { invokeChannels, type InvokeChannel, type ResultOf } from '../../../src/shared/ipc-contract';
 import { SAMPLES } from '../../helpers/paths';
 
 export type HandlerSetupOptions = {
@@ -15,10 +17,12 @@ export type HandlerSetupOptions = {
   exportDir?: string | null;
   /** Written to the site configuration file: an object as JSON, a string as it is. */
   site?: Record<string, unknown> | string;
+  /** The user data folder (default: a new temp folder), e.g. on a small disk. */
+  userDataDir?: string;
 };
 
 export function setupHandlers(tempDir: () => string, options: HandlerSetupOptions = {}) {
-  const userDataDir = tempDir();
+  const userDataDir = options.userDataDir ?? tempDir();
   const library = Library.open(join(userDataDir, 'db.sqlite'), join(SAMPLES, 'cxr'));
   const siteConfigFile = join(userDataDir, 'site.json');
   if (options.site !== undefined) {
@@ -46,5 +50,17 @@ export function setupHandlers(tempDir: () => string, options: HandlerSetupOption
     }),
     pickExportDir: async () => options.exportDir ?? null,
   });
-  return { library, handlers, emit, userDataDir };
+  /** The value of a call that must succeed, checked against the contract's result schema. */
+  const call = async <C extends InvokeChannel>(channel: C, args: unknown): Promise<ResultOf<C>> => {
+    const answer = await dispatch(handlers, channel, args);
+    if (!answer.ok) throw new Error(`${channel}: ${answer.error}`);
+    return invokeChannels[channel].result.parse(answer.value) as ResultOf<C>;
+  };
+  /** The message of a call that must be refused. */
+  const refusal = async (channel: InvokeChannel, args: unknown): Promise<string> => {
+    const answer = await dispatch(handlers, channel, args);
+    if (answer.ok) throw new Error(`${channel} was not refused`);
+    return answer.error;
+  };
+  return { library, handlers, emit, userDataDir, call, refusal };
 }

@@ -3,9 +3,8 @@
 import { readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dispatch } from '../../../src/main/ipc/dispatch';
 import { STALE_MESSAGE } from '../../../src/main/services/reading/reading-service';
-import { invokeChannels, type InvokeChannel, type ResultOf } from '../../../src/shared/ipc-contract';
+import type { InvokeChannel } from '../../../src/shared/ipc-contract';
 import { useTempDirs } from '../../helpers/temp-dir';
 import { importStudy, saveDraft } from '../services/reading/reading-fixtures';
 import { setupHandlers, type HandlerSetupOptions } from './handler-setup';
@@ -16,18 +15,7 @@ async function setup(options: HandlerSetupOptions = {}) {
   const s = setupHandlers(tempDir, options);
   const { studyId, instance } = await importStudy(s.library);
   saveDraft(s.library, studyId, instance);
-  /** The value of a call that must succeed, checked against the contract's result schema. */
-  const call = async <C extends InvokeChannel>(channel: C, args: unknown): Promise<ResultOf<C>> => {
-    const answer = await dispatch(s.handlers, channel, args);
-    if (!answer.ok) throw new Error(`${channel}: ${answer.error}`);
-    return invokeChannels[channel].result.parse(answer.value) as ResultOf<C>;
-  };
-  const refusal = async (channel: InvokeChannel, args: unknown): Promise<string> => {
-    const answer = await dispatch(s.handlers, channel, args);
-    if (answer.ok) throw new Error(`${channel} was not refused`);
-    return answer.error;
-  };
-  return { ...s, studyId, instance, call, refusal };
+  return { ...s, studyId, instance };
 }
 
 describe('reading channels', () => {

@@ -2,7 +2,9 @@
 // indexes the rest. A file that fails never affects what is already indexed.
 import { readFile, stat } from 'node:fs/promises';
 import type { ImportProgress, ImportReport } from '../../../shared/domain';
+import { retryWhileBusy } from '../store/busy-retry';
 import type { FileStat, IndexRepository, InstanceLocation } from '../store/index-repository';
+import { storageMessage } from '../store/storage-errors';
 import { collectFiles } from './collect-files';
 import { DicomParseError, parseDicom } from './parse-dataset';
 import { HeaderError, readHeader } from './read-header';
@@ -96,7 +98,7 @@ async function indexOne(repo: IndexRepository, path: string, now: string, rehash
   if (known && known.sha256 === sha256) {
     const same = unchanged();
     if (same) {
-      repo.restat(known.id, fileStat);
+      await retryWhileBusy(() => repo.restat(known.id, fileStat));
       return same;
     }
   }
@@ -112,22 +114,22 @@ async function indexOne(repo: IndexRepository, path: string, now: string, rehash
     }
     const pixelProblem = checkPixelData(parsed);
     if (pixelProblem) return { reason: pixelProblem };
-    const { studyId, instanceId } = repo.upsert(
-      {
-        path,
-        sha256,
-        ...fileStat,
-        size: bytes.byteLength,
-        transferSyntaxUid: parsed.transferSyntaxUid,
-        hasPart10Header: parsed.hasPart10Header,
-        header,
-      },
-      now,
-    );
+    const indexed = {
+      path,
+      sha256,
+      ...fileStat,
+      size: bytes.byteLength,
+      transferSyntaxUid: parsed.transferSyntaxUid,
+      hasPart10Header: parsed.hasPart10Header,
+      header,
+    };
+    const { studyId, instanceId } = await retryWhileBusy(() => repo.upsert(indexed, now));
     const dup = repo.sameSop(header.sopUid, instanceId).length > 0 ? header.sopUid : null;
     return { studyId, unchanged: false, duplicateSop: dup };
   } catch (err) {
     if (err instanceof DicomParseError || err instanceof HeaderError) return { reason: err.message };
+    const refused = storageMessage(err);
+    if (refused) return { reason: refused };
     return { reason: `cannot index: ${(err as Error).message ?? String(err)}` };
   }
 }

@@ -14,6 +14,7 @@
 //   more out. (A site enforces roles by fixing them in site.json.)
 import type { BurnedInState, ReaderProfile, Role } from '../../../shared/reading';
 import { UserError, ImageChangedError, type Library, type PinnedImage } from '../library';
+import { retryWhileBusy } from '../store/busy-retry';
 import { readDataset, type JsonDataset } from './deidentify/read-dataset';
 
 export type BurnedInAnnotation = BurnedInState['annotation'];
@@ -95,6 +96,6 @@ export async function confirmClean(
       );
     throw err;
   }
-  library.feedback.confirmClean(image.sha256, clean, reader.readerId, at);
+  await retryWhileBusy(() => library.feedback.confirmClean(image.sha256, clean, reader.readerId, at));
   return stateOf(library, image, reader.role, false);
 }

@@ -16,6 +16,8 @@ import type {
   ProviderSetting,
 } from '../../../shared/draft';
 import { UserError, type Library } from '../library';
+import { retryWhileBusy } from '../store/busy-retry';
+import { storageMessage } from '../store/storage-errors';
 import { DraftImageChangedError } from './image-changed';
 import { DraftCancelledByUserError, type InferenceHost } from './inference-host';
 import { pickFrontal } from './pick-image';
@@ -184,18 +186,20 @@ export class DraftService {
       // An import during the draft may have pinned other content for the file.
       if (draft.image.sha256 !== library.repo.findByPath(draft.image.path)?.sha256)
         throw new DraftImageChangedError(draft.image.path);
-      library.drafts.save(job.draftId, job.studyId, draft);
-      // A signed study stays signed: a new draft does not undo the reader's sign-off.
-      if (library.getStudy(job.studyId).status === 'new') library.repo.setStatus(job.studyId, 'drafted');
+      // One transaction, so a retry after a busy library never saves the draft twice.
+      const store = library.repo.db.transaction(() => {
+        library.drafts.save(job.draftId, job.studyId, draft);
+        // A signed study stays signed: a new draft does not undo the reader's sign-off.
+        if (library.getStudy(job.studyId).status === 'new') library.repo.setStatus(job.studyId, 'drafted');
+      });
+      await retryWhileBusy(() => store.immediate());
       this.send(job, { kind: 'done', draft });
     } catch (caught) {
       const err = caught instanceof DraftImageChangedError ? await this.refuseChanged(job) : caught;
       const cancelled = err instanceof DraftCancelledByUserError;
       const message = cancelled
         ? 'The draft was cancelled.'
-        : err instanceof Error
-          ? err.message
-          : String(err);
+        : (storageMessage(err) ?? (err instanceof Error ? err.message : String(err)));
       this.send(job, { kind: 'error', message, cancelled });
     } finally {
       this.runningId = null;

@@ -2,12 +2,13 @@
 // pseudonymous reader id, from the site configuration where it fixes them, else from the local profile
 // chosen on first start. Records carry the reader id only; the display name never leaves this file.
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { readerProfileSchema, type ReaderProfile, type Role } from '../../../shared/reading';
 import { pseudonymDigest } from '../feedback/pseudonym';
 import { UserError } from '../library';
 import { PROFILE_FILE } from '../../paths';
+import { makePrivateDirSync, makePrivateFileSync } from '../../private-files';
 import { loadSiteConfig, type SiteConfig } from './site-config';
 
 const localProfileSchema = readerProfileSchema.omit({ source: true });
@@ -96,9 +97,11 @@ export class ProfileStore {
 
   /** Written to a temporary file, flushed, then renamed over the old one: never half a profile. */
   private writeLocal(profile: LocalProfile): LocalProfile {
-    mkdirSync(this.options.userDataDir, { recursive: true });
+    makePrivateDirSync(this.options.userDataDir);
     const tmp = `${this.profileFile}.${process.pid}.tmp`;
-    const fd = openSync(tmp, 'w', 0o600);
+    // A temporary file left by a crash keeps its old mode through 'w': set it again.
+    makePrivateFileSync(tmp);
+    const fd = openSync(tmp, 'w');
     try {
       writeSync(fd, `${JSON.stringify(profile, null, 2)}\n`);
       fsyncSync(fd);

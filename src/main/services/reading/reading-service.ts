@@ -8,6 +8,7 @@ import type { FeedbackRecord } from '../../../shared/feedback';
 import { ANNOTATOR_OPS, type ReaderProfile, type Reading, type ReadingOp } from '../../../shared/reading';
 import { buildFeedbackRecord, type RecordImage } from '../feedback/build-record';
 import { UserError, type Library } from '../library';
+import { storageRefusal } from '../store/storage-errors';
 import type { Db } from '../store/open-database';
 import { applyOp } from './apply-op';
 import { ReadingRepository, type ReadingRow } from './reading-repository';
@@ -16,9 +17,23 @@ import { timeOnTaskMs } from './time-on-task';
 
 export const STALE_MESSAGE = 'This report was changed in another window; it has been reloaded.';
 
+/** A version shown while the library could not store it (disk full, busy), kept until it can be. */
+type Unsaved = {
+  row: ReadingRow;
+  /** The stored revision it was made from (null: nothing was stored); it holds while that is unchanged. */
+  over: number | null;
+  /** When it was first opened, for time on task. */
+  openedAt: number;
+};
+
+type Change = 'insert' | 'update' | null;
+type Current = { row: ReadingRow; change: Change; held: Unsaved | undefined; over: number | null };
+
 export class ReadingService {
   private readonly db: Db;
   private readonly rows: ReadingRepository;
+  /** First versions shown while the library could not store them, by study. */
+  private readonly unsaved = new Map<string, Unsaved>();
 
   constructor(
     private readonly library: Library,
@@ -29,40 +44,39 @@ export class ReadingService {
     this.rows = new ReadingRepository(this.db);
   }
 
-  /** The current version; the first one is made from the latest draft (or empty) when there is none. */
+  /**
+   * The current version; the first one is made from the latest draft (or empty) when there is none.
+   * Showing it needs no write: when the library cannot take one (disk full, busy), the reading is shown
+   * from memory, and the first edit that can be stored stores it too.
+   */
   open(studyId: string): Reading {
     const study = this.library.getStudy(studyId);
-    return this.db
-      .transaction(() => {
-        const at = this.now();
-        const entry = this.library.drafts.latestEntry(studyId);
-        let row = this.rows.latest(studyId);
-        if (!row) {
-          row = { ...this.start(study, entry, at), version: 1, parentVersion: null, createdAt: iso(at) };
-          this.rows.insert(row);
-        } else if (
-          row.version === 1 &&
-          row.status === 'in-progress' &&
-          entry &&
-          entry.id !== row.draftId &&
-          this.rows.countEdits(row) === 0
-        ) {
-          // Nothing of the reader's is lost: the untouched first reading follows the newest draft. The
-          // revision moves on, so a window still showing the old draft is refused.
-          row = { ...row, ...this.start(study, entry, at), revision: row.revision + 1 };
-          this.rows.update(row);
-        }
-        this.rows.addActivity(row, 'open', at);
-        return this.toReading(row);
-      })
-      .immediate();
+    const at = this.now();
+    try {
+      const row = this.db
+        .transaction(() => {
+          const { row, change, held } = this.current(study, at);
+          this.store(row, change, held);
+          this.rows.addActivity(row, 'open', at);
+          return row;
+        })
+        .immediate();
+      this.unsaved.delete(studyId);
+      return this.toReading(row);
+    } catch (err) {
+      if (!storageRefusal(err)) throw err;
+    }
+    const { row, change, held, over } = this.current(study, at);
+    if (change) this.unsaved.set(studyId, { row, over, openedAt: held?.openedAt ?? at });
+    else this.unsaved.delete(studyId);
+    return this.toReading(row);
   }
 
   apply(studyId: string, revision: number, op: ReadingOp, profile: ReaderProfile): Reading {
     if (profile.role === 'annotator' && !ANNOTATOR_OPS.includes(op.type)) {
       throw new UserError('Annotators correct boxes; only a radiologist can change the report text.');
     }
-    return this.durable(() => {
+    return this.durable(studyId, () => {
       const row = this.editable(studyId, revision);
       const state = applyOp(row.state, op);
       const at = this.now();
@@ -75,7 +89,7 @@ export class ReadingService {
   }
 
   undo(studyId: string, revision: number, profile: ReaderProfile): Reading {
-    return this.durable(() => {
+    return this.durable(studyId, () => {
       const row = this.editable(studyId, revision);
       const last = row.cursor > 0 ? this.rows.edit(row, row.cursor) : undefined;
       if (!last) throw new UserError('There is nothing to undo.');
@@ -87,7 +101,7 @@ export class ReadingService {
   }
 
   redo(studyId: string, revision: number, profile: ReaderProfile): Reading {
-    return this.durable(() => {
+    return this.durable(studyId, () => {
       const row = this.editable(studyId, revision);
       const next = this.rows.edit(row, row.cursor + 1);
       if (!next) throw new UserError('There is nothing to redo.');
@@ -112,7 +126,7 @@ export class ReadingService {
   /** A new in-progress version from the signed or submitted one, which stays as it was. */
   revise(studyId: string): Reading {
     this.library.getStudy(studyId);
-    return this.durable(() => {
+    return this.durable(studyId, () => {
       const old = this.rows.latest(studyId);
       if (!old) throw new UserError('This study has no report yet.');
       // Another window already started the revision: it is the one to work on.
@@ -152,7 +166,7 @@ export class ReadingService {
     profile: ReaderProfile,
     kind: FeedbackRecord['kind'],
   ): Reading {
-    return this.durable(() => {
+    return this.durable(studyId, () => {
       const row = this.editable(studyId, revision);
       if (!row.instanceId) throw new UserError('This study has no image to sign a report for.');
       const at = this.now();
@@ -207,25 +221,76 @@ export class ReadingService {
   /**
    * One immediate transaction (the revision check and the write cannot interleave with another
    * connection's) with synchronous = FULL, so an edit the caller was told about survives a power cut;
-   * the library's other writes keep the cheaper NORMAL.
+   * the library's other writes keep the cheaper NORMAL. Once it is stored, a version shown from memory
+   * is memory no more.
    */
-  private durable<T>(fn: () => T): T {
+  private durable<T>(studyId: string, fn: () => T): T {
     this.db.pragma('synchronous = FULL');
     try {
-      return this.db.transaction(fn).immediate();
+      const result = this.db.transaction(fn).immediate();
+      this.unsaved.delete(studyId);
+      return result;
     } finally {
       this.db.pragma('synchronous = NORMAL');
     }
   }
 
+  /** The version an edit is made on, stored first when it was shown from memory. */
   private editable(studyId: string, revision: number): ReadingRow {
-    const row = this.rows.latest(studyId);
+    const stored = this.rows.latest(studyId);
+    const held = this.held(studyId, stored);
+    // Another connection stored a reading after the one shown from memory: the reader has not seen it.
+    if (this.unsaved.has(studyId) && !held) throw new UserError(STALE_MESSAGE);
+    const row = held?.row ?? stored;
     if (!row) throw new UserError('Open the study before editing its report.');
     if (row.revision !== revision) throw new UserError(STALE_MESSAGE);
     if (row.status !== 'in-progress') {
       throw new UserError('This report is signed and can no longer be changed; revise it to amend it.');
     }
+    this.store(row, held ? (stored ? 'update' : 'insert') : null, held);
     return row;
+  }
+
+  /**
+   * The version to show: the stored one, or the one shown from memory while what is stored is what it
+   * was made from; a first version from the latest draft when there is none, and an untouched first
+   * version following a newer draft (nothing of the reader's is lost; the revision moves on, so a window
+   * still showing the old draft is refused). `change` is what storing it takes.
+   */
+  private current(study: Study, at: number): Current {
+    const stored = this.rows.latest(study.id);
+    const held = this.held(study.id, stored);
+    const over = stored?.revision ?? null;
+    let row = held?.row ?? stored;
+    let change: Change = held ? (stored ? 'update' : 'insert') : null;
+    const entry = this.library.drafts.latestEntry(study.id);
+    if (!row) {
+      row = { ...this.start(study, entry, at), version: 1, parentVersion: null, createdAt: iso(at) };
+      change = 'insert';
+    } else if (
+      row.version === 1 &&
+      row.status === 'in-progress' &&
+      entry &&
+      entry.id !== row.draftId &&
+      this.rows.countEdits(row) === 0
+    ) {
+      row = { ...row, ...this.start(study, entry, at), revision: row.revision + 1 };
+      change ??= 'update';
+    }
+    return { row, change, held, over };
+  }
+
+  /** The version shown from memory, while what is stored is still what it was made from. */
+  private held(studyId: string, stored: ReadingRow | undefined): Unsaved | undefined {
+    const unsaved = this.unsaved.get(studyId);
+    return unsaved && unsaved.over === (stored?.revision ?? null) ? unsaved : undefined;
+  }
+
+  /** Writes a version as `change` says; one shown from memory keeps the time it was opened. */
+  private store(row: ReadingRow, change: Change, held: Unsaved | undefined): void {
+    if (change === 'insert') this.rows.insert(row);
+    if (change === 'update') this.rows.update(row);
+    if (held) this.rows.addActivity(row, 'open', held.openedAt);
   }
 
   private checkRole(profile: ReaderProfile, op: ReadingOp): void {

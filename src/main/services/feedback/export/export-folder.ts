@@ -1,9 +1,13 @@
 // The export is written into a hidden sibling folder and renamed to its name only when complete, so
-// that a failed or interrupted export leaves nothing a training job could pick up half-written.
+// that a failed or interrupted export leaves nothing a training job could pick up half-written. Its
+// folders are 0700 and its files 0600 from the start (private-files.ts), and stay so once renamed:
+// the reader shares an export on purpose.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, rename, rm, rmdir, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, rmdir, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { makePrivateDir, openPrivateFile } from '../../../private-files';
 import { UserError } from '../../library';
+import { storageRefusal } from '../../store/storage-errors';
 
 export type ExportedFile = { path: string; bytes: number; sha256: string };
 
@@ -20,7 +24,7 @@ const errorCode = (err: unknown): string | undefined =>
 export function exportError(err: unknown, outDir: string): Error {
   if (err instanceof UserError) return err;
   const code = errorCode(err);
-  if (code === 'ENOSPC' || code === 'EDQUOT')
+  if (storageRefusal(err) === 'full')
     return new UserError(`The disk is full (writing ${outDir}); nothing was exported.`);
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS')
     return new UserError(`The export folder is not writable: ${outDir}`);
@@ -60,7 +64,7 @@ export class ExportFolder {
       dirname(outDir),
       `.${basename(outDir)}.partial-${randomBytes(6).toString('hex')}`,
     );
-    await mkdir(partialDir);
+    await makePrivateDir(partialDir, false);
     return new ExportFolder(outDir, partialDir);
   }
 
@@ -71,8 +75,8 @@ export class ExportFolder {
 
   async append(path: string): Promise<AppendFile> {
     const target = join(this.partialDir, path);
-    await mkdir(dirname(target), { recursive: true });
-    const handle: FileHandle = await open(target, 'wx');
+    await makePrivateDir(dirname(target));
+    const handle: FileHandle = await openPrivateFile(target, 'wx');
     this.open.add(handle);
     const hash = createHash('sha256');
     let bytes = 0;

@@ -3,9 +3,10 @@
 // back by a user), so a changed file is hashed again.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readFile, rename, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
+import { makePrivateDir, writePrivateFile } from '../../../private-files';
 
 const entrySchema = z.object({
   size: z.number(),
@@ -61,9 +62,10 @@ export class FileHashes {
   /** Writes the cache (atomically) when something was hashed. */
   async save(): Promise<void> {
     if (!this.cacheFile || !this.dirty) return;
-    await mkdir(dirname(this.cacheFile), { recursive: true });
+    // The data folder's, private like everything in it (the paths name the site's model packs).
+    await makePrivateDir(dirname(this.cacheFile));
     const temporary = `${this.cacheFile}.${process.pid}.tmp`;
-    await writeFile(temporary, JSON.stringify({ version: 1, files: this.files }));
+    await writePrivateFile(temporary, JSON.stringify({ version: 1, files: this.files }));
     await rename(temporary, this.cacheFile);
     this.dirty = false;
   }
