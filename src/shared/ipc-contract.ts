@@ -139,7 +139,7 @@ export const invokeChannels = {
     args: z
       .object({
         format: exportFormatSchema,
-        since: z.iso.date().optional(),
+        since: z.iso.date().max(10).optional(),
         modelId: z.string().max(200).optional(),
       })
       .strict(),
