@@ -21,6 +21,8 @@ import { readerProfileSchema, readingOpSchema, readingSchema, roleSchema } from 
 
 const path = z.string().min(1).max(4096);
 const revision = z.number().int().nonnegative();
+/** The most files and folders one drop imports. */
+export const MAX_DROPPED = 1000;
 
 export const studySortKeySchema = z.enum(['patientName', 'studyDate', 'modalities', 'status', 'importedAt']);
 
@@ -46,15 +48,16 @@ export const invokeChannels = {
     args: z.object({ instanceId: idSchema }).strict(),
     result: tagDumpSchema,
   },
-  'import:paths': {
-    args: z.object({ paths: z.array(path).min(1).max(1000) }).strict(),
+  /** Files and folders dropped on the window: the preload sends it, never the page (PRELOAD_CHANNELS). */
+  'import:dropped': {
+    args: z.object({ paths: z.array(path).min(1).max(MAX_DROPPED) }).strict(),
     result: importReportSchema,
   },
   'import:samples': {
     args: z.object({}).strict(),
     result: importReportSchema,
   },
-  /** Opens the platform's folder/file dialog in main; the renderer never sees it. */
+  /** Opens the platform's folder/file dialog in main and imports what was chosen; no path leaves main. */
   'import:pick': {
     args: z.object({ kind: z.enum(['folder', 'files']) }).strict(),
     result: importReportSchema.nullable(),
@@ -171,3 +174,23 @@ export type Envelope<T> = { ok: true; value: T } | { ok: false; error: string };
 
 export const isInvokeChannel = (name: string): name is InvokeChannel =>
   Object.prototype.hasOwnProperty.call(invokeChannels, name);
+
+/**
+ * Channels only the preload sends, never the page. The threat is a compromised page (a script injected
+ * into the renderer): with contextIsolation it reaches main only through window.lightbox, whose invoke
+ * refuses these. The preload fills their arguments from what only it can read, the paths of File
+ * objects from the user's drop (webUtils.getPathForFile has none for a File the page made), so the page
+ * cannot name a path for main to read: dropped files come from the user's hand, picked ones from main's
+ * own dialog (import:pick, which never hands a path out), the samples from main's samples folder. A
+ * renderer taken over below JavaScript could send any IPC message; the sandbox contains it, and main
+ * still checks the sender and bounds and validates every argument.
+ */
+const PRELOAD_CHANNELS = ['import:dropped'] as const satisfies readonly InvokeChannel[];
+/** The channels the page may invoke. */
+export type PageChannel = Exclude<InvokeChannel, (typeof PRELOAD_CHANNELS)[number]>;
+
+export const PRELOAD_CHANNEL_REFUSAL =
+  'Files are imported from a drop on the window or from Open folder / Open files; a page cannot name a path.';
+
+export const isPageChannel = (name: string): name is PageChannel =>
+  isInvokeChannel(name) && !(PRELOAD_CHANNELS as readonly string[]).includes(name);

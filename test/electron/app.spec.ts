@@ -5,6 +5,8 @@ import { _electron as electron, expect, test, type ElectronApplication, type Pag
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { NOTHING_DROPPED } from '../../src/preload/dropped-files';
+import { PRELOAD_CHANNEL_REFUSAL } from '../../src/shared/ipc-contract';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 let app: ElectronApplication;
@@ -25,9 +27,9 @@ test.afterAll(async () => {
 
 test('the page sees exactly one API object and no Node', async () => {
   expect(await page.evaluate(() => Object.keys(window.lightbox).sort())).toEqual([
+    'importDropped',
     'invoke',
     'on',
-    'pathForFile',
   ]);
   expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
   expect(await page.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe('undefined');
@@ -65,4 +67,19 @@ test('the image protocol refuses paths', async () => {
     fetch('lightbox://app/image/..%2f..%2fetc%2fpasswd').then((r) => r.status),
   );
   expect(status).toBe(400);
+});
+
+test('the page cannot name a path to import, and Files it makes have none', async () => {
+  const answers = await page.evaluate(async () => {
+    const message = (p: Promise<unknown>) =>
+      p.then(
+        () => 'imported',
+        (e: Error) => e.message,
+      );
+    return [
+      await message(window.lightbox.invoke('import:dropped' as 'import:samples', { paths: ['/'] } as never)),
+      await message(window.lightbox.importDropped([new File([new Uint8Array(1)], 'a.dcm')])),
+    ];
+  });
+  expect(answers).toEqual([PRELOAD_CHANNEL_REFUSAL, NOTHING_DROPPED]);
 });

@@ -32,9 +32,9 @@ describe('dispatch', () => {
     ['studies:list', { search: 'x'.repeat(201) }, /search/],
     ['studies:list', { sort: { key: 'password', dir: 'asc' } }, /sort/],
     ['studies:list', { extra: true }, /Invalid request arguments/],
-    ['import:paths', { paths: [] }, /paths/],
-    ['import:paths', { paths: 'not-a-list' }, /paths/],
-    ['import:paths', { paths: ['a'.repeat(5000)] }, /paths/],
+    ['import:dropped', { paths: [] }, /paths/],
+    ['import:dropped', { paths: 'not-a-list' }, /paths/],
+    ['import:dropped', { paths: ['a'.repeat(5000)] }, /paths/],
     ['import:pick', { kind: 'everything' }, /kind/],
     ['app:info', null, /Invalid request arguments/],
     ['reading:open', { studyId: 'x' }, /studyId/],
@@ -84,7 +84,7 @@ describe('dispatch', () => {
     expect(await dispatch(handlers, '__proto__', {})).toEqual({ ok: false, error: 'Unknown request.' });
     expect(await dispatch(handlers, 'toString', {})).toEqual({ ok: false, error: 'Unknown request.' });
     const huge = { paths: Array.from({ length: 1000 }, () => 'p'.repeat(4000)) };
-    expect(await dispatch(handlers, 'import:paths', huge)).toEqual({ ok: false, error: TOO_LARGE });
+    expect(await dispatch(handlers, 'import:dropped', huge)).toEqual({ ok: false, error: TOO_LARGE });
     const longText = op({ type: 'finding.add', findingId: ID, text: 'x'.repeat(ARGS_LIMITS.chars) });
     expect(await dispatch(handlers, 'reading:apply', longText)).toEqual({ ok: false, error: TOO_LARGE });
     const cyclic: Record<string, unknown> = {};
@@ -104,8 +104,8 @@ describe('dispatch', () => {
     let deep: unknown = {};
     for (let i = 0; i < 1000; i += 1) deep = { search: deep };
     const hostile: [string, unknown, string][] = [
-      ['import:paths', { paths: new Array(5e7) }, TOO_LARGE],
-      ['import:paths', { paths: sparse }, TOO_LARGE],
+      ['import:dropped', { paths: new Array(5e7) }, TOO_LARGE],
+      ['import:dropped', { paths: sparse }, TOO_LARGE],
       ['studies:list', deep, TOO_DEEP],
       ['reading:apply', { studyId: ID, revision: 0, op: new Map([['type', 'impression.set']]) }, NOT_PLAIN],
       ['studies:list', new Float64Array(1e7), NOT_PLAIN],
