@@ -5,7 +5,7 @@ import type { ArgsOf, EventChannel, EventOf, PageChannel, ResultOf } from '../sh
 export type LightboxApi = {
   invoke<C extends PageChannel>(channel: C, args: ArgsOf<C>): Promise<ResultOf<C>>;
   on<C extends EventChannel>(channel: C, listener: (event: EventOf<C>) => void): () => void;
-  /** Imports the files and folders of a drop on the window; their paths never reach the page. */
+  /** Imports the files and folders of a drop on the window: the page hands over Files, never paths. */
   importDropped(files: readonly File[]): Promise<ImportReport>;
 };
 

@@ -178,12 +178,12 @@ export const isInvokeChannel = (name: string): name is InvokeChannel =>
 /**
  * Channels only the preload sends, never the page. The threat is a compromised page (a script injected
  * into the renderer): with contextIsolation it reaches main only through window.lightbox, whose invoke
- * refuses these. The preload fills their arguments from what only it can read, the paths of File
- * objects from the user's drop (webUtils.getPathForFile has none for a File the page made), so the page
- * cannot name a path for main to read: dropped files come from the user's hand, picked ones from main's
- * own dialog (import:pick, which never hands a path out), the samples from main's samples folder. A
- * renderer taken over below JavaScript could send any IPC message; the sandbox contains it, and main
- * still checks the sender and bounds and validates every argument.
+ * refuses these. The preload fills their arguments from what only it can read, the paths of the File
+ * objects of the user's drop (webUtils.getPathForFile knows none for a File the page made), so the page
+ * cannot name a path for main to read: dropped files are the ones the user dropped, picked ones come
+ * from main's own dialog (import:pick, which hands no path out), the samples from main's samples
+ * folder. A renderer taken over below JavaScript could still send import:dropped with any path (main
+ * cannot tell its messages from the preload's); the renderer sandbox is what contains that one.
  */
 const PRELOAD_CHANNELS = ['import:dropped'] as const satisfies readonly InvokeChannel[];
 /** The channels the page may invoke. */
