@@ -38,7 +38,7 @@ export function App() {
   const [qualityOpen, setQualityOpen] = useState(false);
   const importer = useImport(useCallback(() => setRevision((r) => r + 1), []));
   const { run } = importer;
-  const dragging = useWindowDrop(useCallback((paths: string[]) => run({ kind: 'paths', paths }), [run]));
+  const dragging = useWindowDrop(useCallback((files: File[]) => run({ kind: 'dropped', files }), [run]));
 
   useEffect(() => {
     window.lightbox

@@ -11,7 +11,10 @@ export type View = z.infer<typeof viewSchema>;
 export const isFrontal = (view: View): boolean => view === 'PA' || view === 'AP';
 
 /** Opaque identifiers: database keys are never paths. */
-export const idSchema = z.string().regex(/^[0-9a-f]{16}$/, 'expected a 16-digit hex id');
+export const idSchema = z
+  .string()
+  .regex(/^[0-9a-f]{16}$/, 'expected a 16-digit hex id')
+  .max(16);
 export type Id = z.infer<typeof idSchema>;
 
 export const instanceSchema = z.object({

@@ -1,6 +1,7 @@
 // A drafted report with grounded findings, and the messages between the app (or CLI) and the inference
 // process that drafts it. Every message crossing the process boundary is parsed with these schemas.
 import { z } from 'zod';
+import { MAX_BOX_COORDINATE } from './box-on-image';
 import { idSchema, viewSchema } from './domain';
 
 /** What the user asked for; `auto` picks the best available on this machine. */
@@ -18,13 +19,10 @@ export const providerChoiceSchema = z.object({
 });
 export type ProviderChoice = z.infer<typeof providerChoiceSchema>;
 
-/** In pixels of the original image (DICOM columns x rows), origin top left. */
-export const boxSchema = z.object({
-  x: z.number(),
-  y: z.number(),
-  width: z.number(),
-  height: z.number(),
-});
+const coordinate = z.number().min(-MAX_BOX_COORDINATE).max(MAX_BOX_COORDINATE);
+
+/** In pixels of the original image (DICOM columns x rows), origin top left; finite and bounded. */
+export const boxSchema = z.object({ x: coordinate, y: coordinate, width: coordinate, height: coordinate });
 export type Box = z.infer<typeof boxSchema>;
 
 /** A box the model wrote that could not be used, or a note why a finding has none. */

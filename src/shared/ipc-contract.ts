@@ -27,6 +27,8 @@ import {
 
 const path = z.string().min(1).max(4096);
 const revision = z.number().int().nonnegative();
+/** The most files and folders one drop imports. */
+export const MAX_DROPPED = 1000;
 
 export const studySortKeySchema = z.enum(['patientName', 'studyDate', 'modalities', 'status', 'importedAt']);
 
@@ -52,15 +54,16 @@ export const invokeChannels = {
     args: z.object({ instanceId: idSchema }).strict(),
     result: tagDumpSchema,
   },
-  'import:paths': {
-    args: z.object({ paths: z.array(path).min(1).max(1000) }).strict(),
+  /** Files and folders dropped on the window: the preload sends it, never the page (PRELOAD_CHANNELS). */
+  'import:dropped': {
+    args: z.object({ paths: z.array(path).min(1).max(MAX_DROPPED) }).strict(),
     result: importReportSchema,
   },
   'import:samples': {
     args: z.object({}).strict(),
     result: importReportSchema,
   },
-  /** Opens the platform's folder/file dialog in main; the renderer never sees it. */
+  /** Opens the platform's folder/file dialog in main and imports what was chosen; no path leaves main. */
   'import:pick': {
     args: z.object({ kind: z.enum(['folder', 'files']) }).strict(),
     result: importReportSchema.nullable(),
@@ -153,7 +156,7 @@ export const invokeChannels = {
     args: z
       .object({
         format: exportFormatSchema,
-        since: z.iso.date().optional(),
+        since: z.iso.date().max(10).optional(),
         modelId: z.string().max(200).optional(),
       })
       .strict(),
@@ -185,3 +188,23 @@ export type Envelope<T> = { ok: true; value: T } | { ok: false; error: string };
 
 export const isInvokeChannel = (name: string): name is InvokeChannel =>
   Object.prototype.hasOwnProperty.call(invokeChannels, name);
+
+/**
+ * Channels only the preload sends, never the page. The threat is a compromised page (a script injected
+ * into the renderer): with contextIsolation it reaches main only through window.lightbox, whose invoke
+ * refuses these. The preload fills their arguments from what only it can read, the paths of the File
+ * objects of the user's drop (webUtils.getPathForFile knows none for a File the page made), so the page
+ * cannot name a path for main to read: dropped files are the ones the user dropped, picked ones come
+ * from main's own dialog (import:pick, which hands no path out), the samples from main's samples
+ * folder. A renderer taken over below JavaScript could still send import:dropped with any path (main
+ * cannot tell its messages from the preload's); the renderer sandbox is what contains that one.
+ */
+const PRELOAD_CHANNELS = ['import:dropped'] as const satisfies readonly InvokeChannel[];
+/** The channels the page may invoke. */
+export type PageChannel = Exclude<InvokeChannel, (typeof PRELOAD_CHANNELS)[number]>;
+
+export const PRELOAD_CHANNEL_REFUSAL =
+  'Files are imported from a drop on the window or from Open folder / Open files; a page cannot name a path.';
+
+export const isPageChannel = (name: string): name is PageChannel =>
+  isInvokeChannel(name) && !(PRELOAD_CHANNELS as readonly string[]).includes(name);

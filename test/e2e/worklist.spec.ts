@@ -1,12 +1,16 @@
 import { expect, test } from '@playwright/test';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
+import { NOTHING_DROPPED } from '../../src/preload/dropped-files';
+import { PRELOAD_CHANNEL_REFUSAL } from '../../src/shared/ipc-contract';
 import { FIXTURES } from '../helpers/paths';
 import { badFolder, samplesCopy } from './helpers/fixture-dirs';
-import { dropFiles, importSamples, openApp, type AppPage } from './helpers/app-page';
+import { dropFiles, dropPageFiles, importSamples, openApp, type AppPage } from './helpers/app-page';
 
 test.describe.configure({ mode: 'serial' });
 
 const DROPPED = join(FIXTURES, 'dicom/nema-wg04_RG1_JLSN.dcm');
+/** In the drop folder, never dropped or picked. */
+const NEVER_DROPPED = 'siim-acr_nih_CR_jpegbaseline_FAKE-MONOCHROME1.dcm';
 let app: AppPage;
 
 test.beforeAll(async ({ browser }) => {
@@ -89,7 +93,7 @@ test('a folder with a non-DICOM and a truncated file lists both in the import re
 
 test('files dropped on the window are imported', async () => {
   const { page } = app;
-  await dropFiles(page, [basename(DROPPED)]);
+  await dropFiles(page, [DROPPED]);
   // The JPEG-LS copy joins the JPEG 2000 film's study: same study, second image.
   const nema = page.getByTestId('study-row').filter({ hasText: 'CompressedSamples' });
   await expect(nema.getByRole('cell').nth(5)).toHaveText('2');
@@ -98,4 +102,39 @@ test('files dropped on the window are imported', async () => {
   // Two frontal films and no lateral: both are shown, side by side.
   await nema.click();
   await expect(page.locator('[data-testid="viewport"][data-rendered="true"]')).toHaveCount(2);
+});
+
+test('a path the page names itself is refused, and so is a drop the page makes', async () => {
+  const { page, bridge } = app;
+  const instances = () => bridge.library.repo.db.prepare('SELECT count(*) AS n FROM instances').get();
+  const before = instances();
+  const studies = await page.getByTestId('study-row').count();
+  const refusal = (channel: string, paths: string[]) =>
+    page.evaluate(
+      ([c, p]) =>
+        window.lightbox.invoke(c as 'import:samples', { paths: p } as never).then(
+          () => 'imported',
+          (e: unknown) => (e as Error).message,
+        ),
+      [channel, paths] as const,
+    );
+  expect(await refusal('import:dropped', ['/'])).toBe(PRELOAD_CHANNEL_REFUSAL);
+  expect(await refusal('import:dropped', [join(FIXTURES, 'dicom')])).toBe(PRELOAD_CHANNEL_REFUSAL);
+  expect(await refusal('import:paths', ['/'])).toBe('Unknown request.');
+  // Files the page makes have no location, even named like a file in the drop folder.
+  const made = await page.evaluate(
+    (name) =>
+      window.lightbox
+        .importDropped([new File([new Uint8Array(1)], name), new File([], '/'), '/etc' as never])
+        .then(
+          () => 'imported',
+          (e: unknown) => (e as Error).message,
+        ),
+    NEVER_DROPPED,
+  );
+  expect(made).toBe(NOTHING_DROPPED);
+  await dropPageFiles(page, [NEVER_DROPPED]);
+  await expect(page.getByRole('alert')).toContainText(NOTHING_DROPPED);
+  expect(instances()).toEqual(before);
+  await expect(page.getByTestId('study-row')).toHaveCount(studies);
 });

@@ -13,6 +13,8 @@ import {
   electronBuildDir,
   parseBuildRecord,
 } from '../../src/main/electron/native-build';
+import { NOTHING_DROPPED } from '../../src/preload/dropped-files';
+import { PRELOAD_CHANNEL_REFUSAL } from '../../src/shared/ipc-contract';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const { getAbi } = createRequire(import.meta.url)('node-abi') as {
@@ -36,9 +38,9 @@ test.afterAll(async () => {
 
 test('the page sees exactly one API object and no Node', async () => {
   expect(await page.evaluate(() => Object.keys(window.lightbox).sort())).toEqual([
+    'importDropped',
     'invoke',
     'on',
-    'pathForFile',
   ]);
   expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
   expect(await page.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe('undefined');
@@ -143,4 +145,19 @@ test('the main process runs on Electron’s own better-sqlite3 build, made for i
   expect(loaded).toContain(binary);
   // Node's build in node_modules stays for the CLI and the tests; Electron never loads it.
   expect(loaded.filter((file) => file.includes('better_sqlite3') && file !== binary)).toEqual([]);
+});
+
+test('the page cannot name a path to import, and Files it makes have none', async () => {
+  const answers = await page.evaluate(async () => {
+    const message = (p: Promise<unknown>) =>
+      p.then(
+        () => 'imported',
+        (e: Error) => e.message,
+      );
+    return [
+      await message(window.lightbox.invoke('import:dropped' as 'import:samples', { paths: ['/'] } as never)),
+      await message(window.lightbox.importDropped([new File([new Uint8Array(1)], 'a.dcm')])),
+    ];
+  });
+  expect(answers).toEqual([PRELOAD_CHANNEL_REFUSAL, NOTHING_DROPPED]);
 });

@@ -5,11 +5,9 @@ import { invokeChannels, isInvokeChannel } from '../../shared/ipc-contract';
 import { STORAGE_REFUSALS } from '../../shared/storage-refusals';
 import { UserError } from '../services/library';
 import { storageRefusal } from '../services/store/storage-errors';
+import { argsOutOfBounds } from './args-bounds';
 import type { Handlers } from './handlers';
 import { log } from '../log';
-
-/** Bounds what a compromised renderer can make main parse. */
-export const MAX_ARGS_JSON_CHARS = 1_000_000;
 
 export async function dispatch(
   handlers: Handlers,
@@ -17,13 +15,9 @@ export async function dispatch(
   rawArgs: unknown,
 ): Promise<Envelope<unknown>> {
   if (!isInvokeChannel(channel)) return { ok: false, error: 'Unknown request.' };
-  let size: number;
-  try {
-    size = (JSON.stringify(rawArgs) ?? '').length;
-  } catch {
-    return { ok: false, error: 'Invalid request arguments.' };
-  }
-  if (size > MAX_ARGS_JSON_CHARS) return { ok: false, error: 'Request arguments are too large.' };
+  // Bounds what a compromised renderer can make main parse, before anything walks the whole value.
+  const outOfBounds = argsOutOfBounds(rawArgs);
+  if (outOfBounds) return { ok: false, error: outOfBounds };
   const parsed = invokeChannels[channel].args.safeParse(rawArgs);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -50,7 +50,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'studies:list': ({ search, sort }) => library.listStudies(search, sort),
     'studies:get': ({ studyId }) => library.getStudy(studyId),
     'instances:tags': ({ instanceId }) => library.instanceTags(instanceId),
-    'import:paths': ({ paths }) => library.importPaths(paths, progress),
+    'import:dropped': ({ paths }) => library.importPaths(paths, progress),
     'import:samples': () => library.importSamples(progress),
     'import:pick': async ({ kind }) => {
       const paths = await deps.pickPaths(kind);

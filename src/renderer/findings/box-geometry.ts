@@ -1,6 +1,7 @@
 // A finding's box from image pixels to the canvas. The mapping is the viewport's own (zoom, pan,
 // rotation, flip, pixel spacing), so a box stays on the anatomy however the image is shown; a rotated
 // rectangle need not stay axis-aligned, so it is drawn as the polygon of its four corners.
+import { boxOnImage, type ImageSize } from '../../shared/box-on-image';
 import type { Box } from '../../shared/draft';
 
 export type Point = readonly [number, number];
@@ -25,14 +26,6 @@ export function boxCorners(box: Box, toCanvas: (imagePoint: Point) => Point | nu
 export const svgPoints = (corners: readonly Point[]): string =>
   corners.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' ');
 
-export type ImageSize = { columns: number; rows: number };
-
-/** Smallest side, in image pixels, of a box the reader can draw; a click is not a box. */
-export const MIN_BOX_SIDE = 2;
-
-const hundredth = (n: number): number => Math.round(n * 100) / 100;
-const clamp = (n: number, max: number): number => Math.min(max, Math.max(0, n));
-
 /**
  * RectangleROI's four handles for a box, in image pixels: 0 and 3 are one diagonal, 1 and 2 the
  * other, and Cornerstone draws them as top left, top right, bottom left, bottom right.
@@ -48,20 +41,17 @@ export function rectangleHandles(box: Box): Point[] {
 }
 
 /**
- * The image-axis box around a rectangle's corners after a drag, kept on the image and rounded to a
- * hundredth of a pixel; null when it is too small to be a box. Quarter turns and flips keep a drawn
- * rectangle on the image axes, so its bounds are the rectangle itself.
+ * The image-axis box around a rectangle's corners after a drag, kept on the image (boxOnImage); null
+ * when it is too small to be a box. Quarter turns and flips keep a drawn rectangle on the image axes,
+ * so its bounds are the rectangle itself.
  */
 export function boxAround(points: readonly Point[], size: ImageSize): Box | null {
   if (points.length === 0) return null;
-  const xs = points.map((p) => clamp(p[0], size.columns));
-  const ys = points.map((p) => clamp(p[1], size.rows));
-  const x = hundredth(Math.min(...xs));
-  const y = hundredth(Math.min(...ys));
-  const width = hundredth(Math.max(...xs)) - x;
-  const height = hundredth(Math.max(...ys)) - y;
-  if (width < MIN_BOX_SIDE || height < MIN_BOX_SIDE) return null;
-  return { x, y, width: hundredth(width), height: hundredth(height) };
+  const xs = points.map((p) => p[0]);
+  const ys = points.map((p) => p[1]);
+  const x = Math.min(...xs);
+  const y = Math.min(...ys);
+  return boxOnImage({ x, y, width: Math.max(...xs) - x, height: Math.max(...ys) - y }, size);
 }
 
 /** Whether two boxes are the same to a hundredth of a pixel (what a round trip through world space keeps). */

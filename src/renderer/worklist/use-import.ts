@@ -1,9 +1,9 @@
-// Runs imports (samples, picker, dropped paths) and tracks their progress and report.
+// Runs imports (samples, picker, dropped files) and tracks their progress and report.
 import { useCallback, useEffect, useState } from 'react';
 import type { ImportProgress, ImportReport } from '../../shared/domain';
 
 export type ImportSource =
-  { kind: 'samples' } | { kind: 'pick'; pick: 'folder' | 'files' } | { kind: 'paths'; paths: string[] };
+  { kind: 'samples' } | { kind: 'pick'; pick: 'folder' | 'files' } | { kind: 'dropped'; files: File[] };
 
 export type Importer = {
   running: boolean;
@@ -23,8 +23,8 @@ function invokeImport(source: ImportSource): Promise<ImportReport | null> {
       return window.lightbox.invoke('import:samples', {});
     case 'pick':
       return window.lightbox.invoke('import:pick', { kind: source.pick });
-    case 'paths':
-      return window.lightbox.invoke('import:paths', { paths: source.paths });
+    case 'dropped':
+      return window.lightbox.importDropped(source.files);
   }
 }
 
@@ -39,10 +39,6 @@ export function useImport(onImported: () => void): Importer {
 
   const run = useCallback(
     (source: ImportSource) => {
-      if (source.kind === 'paths' && source.paths.length === 0) {
-        setError('Nothing to import: the dropped items have no location on disk.');
-        return;
-      }
       setRunning(true);
       setError(null);
       setProgress(null);

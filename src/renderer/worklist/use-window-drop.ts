@@ -1,10 +1,11 @@
-// Files or folders dropped anywhere on the window are imported by their paths.
+// Files or folders dropped anywhere on the window are handed on as File objects: only the preload
+// learns their paths.
 import { useEffect, useState } from 'react';
 
 const hasFiles = (e: DragEvent): boolean => e.dataTransfer?.types.includes('Files') ?? false;
 
 /** Returns whether files are being dragged over the window. */
-export function useWindowDrop(onDrop: (paths: string[]) => void): boolean {
+export function useWindowDrop(onDrop: (files: File[]) => void): boolean {
   const [dragging, setDragging] = useState(false);
   useEffect(() => {
     let depth = 0;
@@ -25,9 +26,7 @@ export function useWindowDrop(onDrop: (paths: string[]) => void): boolean {
       e.preventDefault();
       depth = 0;
       setDragging(false);
-      const files = Array.from(e.dataTransfer?.files ?? []);
-      const paths = files.map((f) => window.lightbox.pathForFile(f)).filter((p): p is string => p !== null);
-      onDrop(paths);
+      onDrop(Array.from(e.dataTransfer?.files ?? []));
     };
     window.addEventListener('dragenter', enter);
     window.addEventListener('dragleave', leave);

@@ -49,8 +49,19 @@ export async function importSamples(page: Page, studies: number): Promise<void> 
     .waitFor();
 }
 
-/** Fires a drop of files with these names on the window, as a desktop drag would. */
-export async function dropFiles(page: Page, names: string[]): Promise<void> {
+/** Drops these files on the middle of the window as a desktop drag does: the browser delivers the drop. */
+export async function dropFiles(page: Page, paths: string[]): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  const { width, height } = page.viewportSize() ?? { width: 800, height: 600 };
+  const data = { items: [], files: paths, dragOperationsMask: 1 };
+  for (const type of ['dragEnter', 'dragOver', 'drop'] as const) {
+    await cdp.send('Input.dispatchDragEvent', { type, x: width / 2, y: height / 2, data });
+  }
+  await cdp.detach();
+}
+
+/** Dispatches a drop the page makes itself, of Files it builds with these names (no file on disk). */
+export async function dropPageFiles(page: Page, names: string[]): Promise<void> {
   await page.evaluate((fileNames) => {
     const data = new DataTransfer();
     for (const name of fileNames) data.items.add(new File([new Uint8Array(1)], name));

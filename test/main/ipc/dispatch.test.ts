@@ -1,6 +1,9 @@
 import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import { describe, expect, it, vi } from 'vitest';
-import { dispatch, MAX_ARGS_JSON_CHARS } from '../../../src/main/ipc/dispatch';
+import { ARGS_LIMITS, NOT_PLAIN, TOO_DEEP, TOO_LARGE } from '../../../src/main/ipc/args-bounds';
+import { dispatch } from '../../../src/main/ipc/dispatch';
+import type { Handlers } from '../../../src/main/ipc/handlers';
 import { SAMPLES } from '../../helpers/paths';
 import { useTempDirs } from '../../helpers/temp-dir';
 import { setupHandlers } from './handler-setup';
@@ -29,9 +32,9 @@ describe('dispatch', () => {
     ['studies:list', { search: 'x'.repeat(201) }, /search/],
     ['studies:list', { sort: { key: 'password', dir: 'asc' } }, /sort/],
     ['studies:list', { extra: true }, /Invalid request arguments/],
-    ['import:paths', { paths: [] }, /paths/],
-    ['import:paths', { paths: 'not-a-list' }, /paths/],
-    ['import:paths', { paths: ['a'.repeat(5000)] }, /paths/],
+    ['import:dropped', { paths: [] }, /paths/],
+    ['import:dropped', { paths: 'not-a-list' }, /paths/],
+    ['import:dropped', { paths: ['a'.repeat(5000)] }, /paths/],
     ['import:pick', { kind: 'everything' }, /kind/],
     ['app:info', null, /Invalid request arguments/],
     ['reading:open', { studyId: 'x' }, /studyId/],
@@ -81,21 +84,40 @@ describe('dispatch', () => {
     expect(await dispatch(handlers, '__proto__', {})).toEqual({ ok: false, error: 'Unknown request.' });
     expect(await dispatch(handlers, 'toString', {})).toEqual({ ok: false, error: 'Unknown request.' });
     const huge = { paths: Array.from({ length: 1000 }, () => 'p'.repeat(4000)) };
-    expect(await dispatch(handlers, 'import:paths', huge)).toEqual({
-      ok: false,
-      error: 'Request arguments are too large.',
-    });
-    const longText = op({ type: 'finding.add', findingId: ID, text: 'x'.repeat(MAX_ARGS_JSON_CHARS) });
-    expect(await dispatch(handlers, 'reading:apply', longText)).toEqual({
-      ok: false,
-      error: 'Request arguments are too large.',
-    });
+    expect(await dispatch(handlers, 'import:dropped', huge)).toEqual({ ok: false, error: TOO_LARGE });
+    const longText = op({ type: 'finding.add', findingId: ID, text: 'x'.repeat(ARGS_LIMITS.chars) });
+    expect(await dispatch(handlers, 'reading:apply', longText)).toEqual({ ok: false, error: TOO_LARGE });
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    expect(await dispatch(handlers, 'studies:list', cyclic)).toEqual({
-      ok: false,
-      error: 'Invalid request arguments.',
-    });
+    expect(await dispatch(handlers, 'studies:list', cyclic)).toEqual({ ok: false, error: TOO_DEEP });
+    library.close();
+  });
+
+  it('refuses hostile structured-clone arguments before anything serialises or parses them', async () => {
+    const { handlers, library } = setup();
+    const ran = vi.fn();
+    const watched = new Proxy(handlers, {
+      get: (target, key) => (ran(key), Reflect.get(target, key) as unknown),
+    }) as Handlers;
+    const sparse: unknown[] = [];
+    sparse[2 ** 32 - 2] = '/';
+    let deep: unknown = {};
+    for (let i = 0; i < 1000; i += 1) deep = { search: deep };
+    const hostile: [string, unknown, string][] = [
+      ['import:dropped', { paths: new Array(5e7) }, TOO_LARGE],
+      ['import:dropped', { paths: sparse }, TOO_LARGE],
+      ['studies:list', deep, TOO_DEEP],
+      ['reading:apply', { studyId: ID, revision: 0, op: new Map([['type', 'impression.set']]) }, NOT_PLAIN],
+      ['studies:list', new Float64Array(1e7), NOT_PLAIN],
+    ];
+    const stringify = vi.spyOn(JSON, 'stringify');
+    for (const [channel, value, error] of hostile) {
+      const arrived = deserialize(serialize(value)) as unknown;
+      expect(await dispatch(watched, channel, arrived)).toEqual({ ok: false, error });
+    }
+    expect(stringify).not.toHaveBeenCalled();
+    expect(ran).not.toHaveBeenCalled();
+    stringify.mockRestore();
     library.close();
   });
 

@@ -1,8 +1,9 @@
 // The reading workflow's channels through dispatch, as the renderer calls them: the role comes first,
 // a study is read, signed and measured, the site configuration is obeyed, and results match the contract.
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BOX_OFF_IMAGE } from '../../../src/main/services/reading/apply-op';
 import { STALE_MESSAGE } from '../../../src/main/services/reading/reading-service';
 import type { InvokeChannel } from '../../../src/shared/ipc-contract';
 import { useTempDirs } from '../../helpers/temp-dir';
@@ -112,6 +113,81 @@ describe('reading channels', () => {
     const second = await call('feedback:export', { format: 'jsonl' });
     expect(second!.outDir).not.toBe(first!.outDir);
     expect(readdirSync(outDir).sort()).toEqual([basename(first!.outDir), basename(second!.outDir)].sort());
+    library.close();
+  });
+});
+
+describe('boxes from the renderer', () => {
+  /** Every box of a feedback record (pixel and normalized), wherever it sits. */
+  const recordBoxes = (value: unknown): { pixel: Record<string, number>; normalized: number[] }[] => {
+    if (typeof value !== 'object' || value === null) return [];
+    if ('pixel' in value && 'normalized' in value) return [value as never];
+    return Object.values(value).flatMap(recordBoxes);
+  };
+
+  it('are kept on the image in main: off-image boxes refused, hanging ones clamped, absurd ones invalid', async () => {
+    const outDir = join(tempDir(), 'export');
+    const { library, studyId, instance, call, refusal } = await setup({ exportDir: outDir });
+    await call('profile:set', { displayName: 'Dr Test', role: 'radiologist' });
+    let r = await call('reading:open', { studyId });
+    const heart = r.findings[0]!;
+    const add = (box: unknown, boxId: string) => ({
+      studyId,
+      revision: r.revision,
+      op: { type: 'box.add', findingId: heart.id, boxId, box },
+    });
+    expect(instance).toMatchObject({ columns: 440, rows: 440 });
+    expect(
+      await refusal('reading:apply', add({ x: -5000, y: -5000, width: 10, height: 10 }, 'b'.repeat(16))),
+    ).toBe(BOX_OFF_IMAGE);
+    expect(
+      await refusal('reading:apply', add({ x: 439, y: 10, width: 500, height: 50 }, 'b'.repeat(16))),
+    ).toBe(BOX_OFF_IMAGE);
+    for (const absurd of [
+      { x: 1e308, y: 0, width: 1e308, height: 10 },
+      { x: 0, y: 0, width: Infinity, height: 10 },
+      { x: Number.NaN, y: 0, width: 10, height: 10 },
+      { x: -1e6, y: 0, width: 2e6, height: 10 },
+    ]) {
+      expect(await refusal('reading:apply', add(absurd, 'b'.repeat(16)))).toMatch(
+        /^Invalid request arguments: op\.box/,
+      );
+    }
+    r = await call('reading:apply', add({ x: -5000, y: -5000, width: 5100, height: 5100 }, 'b'.repeat(16)));
+    expect(r.findings[0]!.boxes[1]).toMatchObject({ x: 0, y: 0, width: 100, height: 100 });
+    r = await call('reading:apply', {
+      studyId,
+      revision: r.revision,
+      op: {
+        type: 'box.update',
+        boxId: heart.boxes[0]!.id,
+        box: { x: 400, y: 300.004, width: 9e4, height: 9e4 },
+      },
+    });
+    expect(r.findings[0]!.boxes[0]).toMatchObject({ x: 400, y: 300, width: 40, height: 140 });
+    // Undo and redo replay what was stored: the clamped box.
+    r = await call('reading:undo', { studyId, revision: r.revision });
+    r = await call('reading:redo', { studyId, revision: r.revision });
+    expect(r.findings[0]!.boxes[0]).toMatchObject({ x: 400, y: 300, width: 40, height: 140 });
+
+    await call('reading:sign', { studyId, revision: r.revision });
+    await call('images:confirm-clean', { instanceId: instance.id, clean: true });
+    const summary = await call('feedback:export', { format: 'jsonl' });
+    const exported = readFileSync(join(summary!.outDir, 'records.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as unknown);
+    for (const records of [library.feedback.list().map((f) => f.record), exported]) {
+      const boxes = recordBoxes(records);
+      expect(boxes.map((b) => b.pixel)).toContainEqual({ x: 0, y: 0, width: 100, height: 100 });
+      for (const { pixel, normalized } of boxes) {
+        expect(pixel.x).toBeGreaterThanOrEqual(0);
+        expect(pixel.y).toBeGreaterThanOrEqual(0);
+        expect(pixel.x! + pixel.width!).toBeLessThanOrEqual(440);
+        expect(pixel.y! + pixel.height!).toBeLessThanOrEqual(440);
+        for (const n of normalized) expect(n >= 0 && n <= 1).toBe(true);
+      }
+    }
     library.close();
   });
 });

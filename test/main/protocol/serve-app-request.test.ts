@@ -52,6 +52,32 @@ describe('app protocol', () => {
     library.close();
   });
 
+  // Encoded twice, overlong UTF-8, doubled or Windows separators, NUL: refused, or looked up as a literal
+  // name inside the renderer folder and not found; never served from outside it.
+  it.each([
+    '/%252e%252e/secret.txt',
+    '/..%252fsecret.txt',
+    '/%c0%ae%c0%ae/secret.txt',
+    '/assets/..%c0%afsecret.txt',
+    '/.%2e/secret.txt',
+    '//..//secret.txt',
+    '/assets/.../secret.txt',
+    '/./assets/../../secret.txt',
+    '/assets%5c..%5c..%5csecret.txt',
+    '/C:%5csecret.txt',
+    '/%2f%2fsecret.txt',
+    '/assets/app.js%00.html',
+    '/image/0123456789abcdef/../../secret.txt',
+    '/image/0123456789abcdef%00',
+  ])('never serves what lies outside the renderer folder for %s', async (path) => {
+    const { library, rendererDir } = await setup();
+    const answer = await serveAppRequest(library, rendererDir, path);
+    expect([400, 404]).toContain(answer.status);
+    const body = typeof answer.body === 'string' ? answer.body : new TextDecoder().decode(answer.body);
+    expect(body).not.toContain('secret');
+    library.close();
+  });
+
   it.each([
     ['/image/..%2f..%2fetc%2fpasswd', 400],
     ['/image/%2Fetc%2Fpasswd', 400],

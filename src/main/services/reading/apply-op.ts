@@ -1,8 +1,24 @@
 // One edit of a reading, as a pure function of the state before it. The model's sentence (modelText)
 // is never changed: it is what the feedback record compares the reader's final text with.
+import { boxOnImage, MIN_BOX_SIDE, type ImageSize } from '../../../shared/box-on-image';
 import type { ReaderBox, ReadingFinding, ReadingOp } from '../../../shared/reading';
 import { UserError } from '../library';
 import type { ReadingState } from './reading-state';
+
+export const BOX_OFF_IMAGE = `This box falls outside the image: less than ${MIN_BOX_SIDE} pixels of it would be left on it.`;
+export const NO_IMAGE_FOR_BOXES = 'This report has no image to draw boxes on.';
+
+/**
+ * The edit with its box kept on the reading's image (image: its Columns x Rows, null without one).
+ * Main trusts no coordinate from the renderer: what is signed and exported lies on the image.
+ */
+export function opOnImage(op: ReadingOp, image: ImageSize | null): ReadingOp {
+  if (op.type !== 'box.add' && op.type !== 'box.update') return op;
+  if (!image) throw new UserError(NO_IMAGE_FOR_BOXES);
+  const box = boxOnImage(op.box, image);
+  if (!box) throw new UserError(BOX_OFF_IMAGE);
+  return { ...op, box };
+}
 
 const isModelFinding = (finding: ReadingFinding): boolean => finding.modelIndex !== null;
 

@@ -10,7 +10,8 @@ import { buildFeedbackRecord, type RecordImage } from '../feedback/build-record'
 import { UserError, type Library } from '../library';
 import { storageRefusal } from '../store/storage-errors';
 import type { Db } from '../store/open-database';
-import { applyOp } from './apply-op';
+import type { ImageSize } from '../../../shared/box-on-image';
+import { applyOp, opOnImage } from './apply-op';
 import { ReadingRepository, type ReadingRow } from './reading-repository';
 import { EMPTY_STATE, stateFromDraft, type ReadingState } from './reading-state';
 import { timeOnTaskMs } from './time-on-task';
@@ -78,12 +79,13 @@ export class ReadingService {
     }
     return this.durable(studyId, () => {
       const row = this.editable(studyId, revision);
-      const state = applyOp(row.state, op);
+      const placed = opOnImage(op, this.imageSize(row));
+      const state = applyOp(row.state, placed);
       const at = this.now();
       const seq = row.cursor + 1;
       // A new edit after undo: the undone edits can no longer be redone.
       this.rows.deleteEditsAfter(row, row.cursor);
-      this.rows.insertEdit(row, seq, op, state, profile.readerId, iso(at));
+      this.rows.insertEdit(row, seq, placed, state, profile.readerId, iso(at));
       return this.save(row, { state, cursor: seq }, 'edit', at);
     });
   }
@@ -338,6 +340,14 @@ export class ReadingService {
     return (
       bySop?.id ?? (byPath && instances.some((i) => i.id === byPath.id) ? byPath.id : frontalInstance(study))
     );
+  }
+
+  /** The pixels of the image the reading's boxes belong to; null without one. */
+  private imageSize(row: ReadingRow): ImageSize | null {
+    if (!row.instanceId) return null;
+    const instances = this.library.getStudy(row.studyId).series.flatMap((s) => s.instances);
+    const instance = instances.find((i) => i.id === row.instanceId);
+    return instance ? { columns: instance.columns, rows: instance.rows } : null;
   }
 
   private recordImage(studyId: string, instanceId: string): RecordImage {
