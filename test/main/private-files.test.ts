@@ -34,6 +34,16 @@ function modes(dir: string): Record<string, string> {
   return out;
 }
 
+/** The data folder 0700 and the database with its -wal and -shm 0600. */
+function expectPrivateLibrary(dataDir: string): void {
+  expect(mode(dataDir)).toBe('0700');
+  expect(modes(dataDir)).toEqual({
+    'lightbox.sqlite': '0600',
+    'lightbox.sqlite-wal': '0600',
+    'lightbox.sqlite-shm': '0600',
+  });
+}
+
 describe('the library', () => {
   it('is created 0600 (with its -wal and -shm) in a 0700 folder, whatever the umask', async () => {
     const dataDir = join(tempDir(), 'new', 'Lightbox');
@@ -41,12 +51,7 @@ describe('the library', () => {
     const library = Library.open(dbFile, null);
     await importStudy(library);
     library.settings.pseudonymSecret();
-    expect(mode(dataDir)).toBe('0700');
-    expect(modes(dataDir)).toEqual({
-      'lightbox.sqlite': '0600',
-      'lightbox.sqlite-wal': '0600',
-      'lightbox.sqlite-shm': '0600',
-    });
+    expectPrivateLibrary(dataDir);
     library.close();
   });
 
@@ -64,12 +69,7 @@ describe('the library', () => {
     expect(modes(dataDir)['lightbox.sqlite-wal']).toBe('0644');
 
     const library = Library.open(dbFile, null);
-    expect(mode(dataDir)).toBe('0700');
-    expect(modes(dataDir)).toEqual({
-      'lightbox.sqlite': '0600',
-      'lightbox.sqlite-wal': '0600',
-      'lightbox.sqlite-shm': '0600',
-    });
+    expectPrivateLibrary(dataDir);
     library.close();
     other.close();
   });
